@@ -1,0 +1,180 @@
+"""The one place settings come from: environment variables (nested with `__`) and `var/`.
+
+Every other module receives a `Settings` object; nothing else reads `os.environ`. Secrets that
+are not given as settings are generated once and kept in `var/secrets.json` (git-ignored), so a
+fresh clone runs without any configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+class RasaSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 5005
+    # Token for Rasa's HTTP API (`--auth-token`), used for trigger_intent.
+    token: SecretStr | None = None
+    model_dir: Path = Path("models")
+    # Seconds to wait for one reply; Rasa answers in milliseconds once warm.
+    timeout: float = 30.0
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+class ActionsSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 5055
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+class GatewaySettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Longest text a resident may send in one message, in characters.
+    max_text_length: int = 2000
+
+
+class RelaySettings(BaseModel):
+    # Shared secret between the gateway and Rasa's relay input channel.
+    secret: SecretStr | None = None
+    # Key that signs the button payloads the assistant issues.
+    payload_key: SecretStr | None = None
+
+
+class DatabaseSettings(BaseModel):
+    # SQLAlchemy URL of the case store; SQLite under var/ when unset.
+    url: str | None = None
+    echo: bool = False
+
+
+class TrackerSettings(BaseModel):
+    """Rasa's SQL tracker store (Rasa's own SQLAlchemy 1.4 and psycopg2 connect to it)."""
+
+    # SQLAlchemy URL, e.g. postgresql://rasa:pw@db:5432/rasa; SQLite under var/ when unset.
+    url: SecretStr | None = None
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr | None = None
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    secret_token: SecretStr | None = None
+    # Points python-telegram-bot at another Bot API server (a local fake in tests).
+    base_url: str | None = None
+
+
+class DistrictSettings(BaseModel):
+    # YAML profile of the district; the bundled Datong profile when unset.
+    profile: Path | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    project_dir: Path = PROJECT_DIR
+    var_dir: Path = PROJECT_DIR / "var"
+    log_level: str = "INFO"
+
+    rasa: RasaSettings = RasaSettings()
+    actions: ActionsSettings = ActionsSettings()
+    gateway: GatewaySettings = GatewaySettings()
+    relay: RelaySettings = RelaySettings()
+    database: DatabaseSettings = DatabaseSettings()
+    tracker: TrackerSettings = TrackerSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    district: DistrictSettings = DistrictSettings()
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.var_dir / 'shuoshi.db'}"
+
+    @property
+    def model_dir(self) -> Path:
+        return self.rasa.model_dir if self.rasa.model_dir.is_absolute() else self.project_dir / self.rasa.model_dir
+
+    def secret(self, name: str) -> str:
+        """A generated secret's value; `with_secrets()` must have filled it."""
+        value = {
+            "relay_secret": self.relay.secret,
+            "payload_key": self.relay.payload_key,
+            "rasa_token": self.rasa.token,
+        }[name]
+        if value is None:
+            raise RuntimeError(f"secret {name} is not set; load settings with load_settings()")
+        return value.get_secret_value()
+
+    def with_secrets(self) -> Settings:
+        """These settings with every secret not given filled from `var/secrets.json`."""
+        stored = _stored_secrets(self.var_dir)
+        return self.model_copy(
+            update={
+                "relay": self.relay.model_copy(
+                    update={
+                        "secret": self.relay.secret or SecretStr(stored["relay_secret"]),
+                        "payload_key": self.relay.payload_key or SecretStr(stored["payload_key"]),
+                    }
+                ),
+                "rasa": self.rasa.model_copy(update={"token": self.rasa.token or SecretStr(stored["rasa_token"])}),
+            }
+        )
+
+    @property
+    def tracker_url(self) -> str:
+        if self.tracker.url is not None:
+            return self.tracker.url.get_secret_value()
+        return f"sqlite:///{self.var_dir / 'tracker.db'}"
+
+    def rasa_environment(self) -> dict[str, str]:
+        """Environment of the Rasa server: `endpoints.yml` and `credentials.yml` read these."""
+        return {
+            **inherited_environment(),
+            "PYTHONPATH": str(self.project_dir),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SHUOSHI_ACTION_URL": f"{self.actions.url}/webhook",
+            "SHUOSHI_RELAY_SECRET": self.secret("relay_secret"),
+            "SHUOSHI_TRACKER_URL": self.tracker_url,
+        }
+
+
+def inherited_environment() -> dict[str, str]:
+    """This process's environment, for a child process: settings pass on by inheritance."""
+    return dict(os.environ)
+
+
+_SECRET_NAMES = ("relay_secret", "payload_key", "rasa_token")
+
+
+def _stored_secrets(var_dir: Path) -> dict[str, str]:
+    path = var_dir / "secrets.json"
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    missing = [name for name in _SECRET_NAMES if name not in stored]
+    if missing:
+        stored.update({name: secrets.token_urlsafe(32) for name in missing})
+        var_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(stored, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return stored
+
+
+@lru_cache
+def load_settings() -> Settings:
+    """The process's settings, secrets included (cached: settings do not change while running)."""
+    return Settings().with_secrets()
