@@ -26,6 +26,8 @@ class RasaSettings(BaseModel):
     # Token for Rasa's HTTP API (`--auth-token`), used for trigger_intent.
     token: SecretStr | None = None
     model_dir: Path = Path("models")
+    # The Rasa venv (Python 3.10); scripts/bootstrap.sh creates it.
+    venv: Path = Path(".venv-rasa")
     # Seconds to wait for one reply; Rasa answers in milliseconds once warm.
     timeout: float = 30.0
 
@@ -104,9 +106,17 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{self.var_dir / 'shuoshi.db'}"
 
+    def path(self, relative: Path) -> Path:
+        """A setting's path, relative ones taken from the project directory."""
+        return relative if relative.is_absolute() else self.project_dir / relative
+
     @property
     def model_dir(self) -> Path:
-        return self.rasa.model_dir if self.rasa.model_dir.is_absolute() else self.project_dir / self.rasa.model_dir
+        return self.path(self.rasa.model_dir)
+
+    @property
+    def rasa_executable(self) -> Path:
+        return self.path(self.rasa.venv) / "bin" / "rasa"
 
     def secret(self, name: str) -> str:
         """A generated secret's value; `with_secrets()` must have filled it."""

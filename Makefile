@@ -1,0 +1,23 @@
+# The two front doors: `make run` and `make test`. Both set up what they need on a fresh machine.
+.PHONY: setup run test train lint chat clean
+
+setup:
+	@bash scripts/bootstrap.sh
+
+run: setup
+	@.venv/bin/shuoshi run
+
+chat: setup
+	@.venv/bin/shuoshi chat
+
+train: setup
+	@.venv/bin/shuoshi train
+
+test: setup
+	@bash scripts/test.sh
+
+lint: setup
+	@.venv/bin/ruff check . && .venv/bin/mypy
+
+clean:
+	rm -rf models var .rasa

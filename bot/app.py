@@ -1,0 +1,79 @@
+"""The gateway: one ASGI app for web chat, the health check and (later) Telegram and the console."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
+
+from bot import health
+from bot.channels.web.routes import router as web_router
+from bot.config import Settings, load_settings
+from bot.conversation.payloads import ForgedPayload
+from bot.conversation.rasa_client import RasaClient
+from bot.conversation.relay import InvalidMessage, Relay
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+class BodySizeLimit(BaseHTTPMiddleware):
+    """Refuses a request body larger than MAX_BODY_BYTES before anything reads it."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse({"error": f"request body larger than {MAX_BODY_BYTES} bytes"}, status_code=413)
+        return await call_next(request)
+
+
+def _field_errors(error: RequestValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient() as http:
+            rasa = RasaClient(settings=settings, http=http)
+            app.state.settings = settings
+            app.state.rasa = rasa
+            app.state.relay = Relay(settings=settings, rasa=rasa)
+            yield
+
+    app = FastAPI(title="Shuoshi gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_middleware(BodySizeLimit)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": _field_errors(error)}, status_code=422)
+
+    @app.exception_handler(InvalidMessage)
+    async def invalid_message(request: Request, error: InvalidMessage) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=422)
+
+    @app.exception_handler(ForgedPayload)
+    async def forged_payload(request: Request, error: ForgedPayload) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=400)
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        state = await health.check(settings=settings, rasa=request.app.state.rasa)
+        return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
+
+    app.include_router(web_router)
+    return app

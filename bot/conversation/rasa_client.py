@@ -1,0 +1,70 @@
+"""HTTP client for the Rasa server (relay channel, HTTP API) and the action server's health."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from bot.config import Settings
+
+RELAY_WEBHOOK = "/webhooks/relay/webhook"
+SECRET_HEADER = "X-Shuoshi-Secret"
+
+
+class RasaUnavailable(RuntimeError):
+    """Rasa could not be reached or failed to handle the message."""
+
+
+class RasaClient:
+    """Talks to one Rasa server and its action server over localhost HTTP."""
+
+    def __init__(self, *, settings: Settings, http: httpx.AsyncClient) -> None:
+        self._settings = settings
+        self._http = http
+        self._actions_checked_at = float("-inf")
+        self._actions_up = False
+
+    async def send(
+        self, *, conversation_id: str, message: str, channel: str, metadata: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The assistant's replies to one message, as Rasa returns them."""
+        try:
+            response = await self._http.post(
+                f"{self._settings.rasa.url}{RELAY_WEBHOOK}",
+                json={
+                    "sender": conversation_id,
+                    "message": message,
+                    "input_channel": channel,
+                    "metadata": metadata,
+                },
+                headers={SECRET_HEADER: self._settings.secret("relay_secret")},
+                timeout=self._settings.rasa.timeout,
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+        replies = response.json()
+        if not isinstance(replies, list):
+            raise RasaUnavailable("Rasa answered with something other than a list of messages")
+        return replies
+
+    async def rasa_alive(self) -> bool:
+        return await self._alive(f"{self._settings.rasa.url}/webhooks/relay/")
+
+    async def actions_alive(self, *, max_age: float = 0.0) -> bool:
+        """Whether the action server answers; a result younger than `max_age` seconds is reused."""
+        now = time.monotonic()
+        if now - self._actions_checked_at > max_age:
+            self._actions_up = await self._alive(f"{self._settings.actions.url}/health")
+            self._actions_checked_at = now
+        return self._actions_up
+
+    async def _alive(self, url: str) -> bool:
+        try:
+            response = await self._http.get(url, timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200

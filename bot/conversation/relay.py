@@ -1,0 +1,197 @@
+"""The relay: every channel (web chat, Telegram, terminal) passes each resident message through it.
+
+It decides the language, passes on only payloads the assistant issued, sends the message to Rasa
+with metadata, turns Rasa's replies into the resident's script with signed buttons, answers
+politely when Rasa or the action server is down, and keeps the transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config import Settings
+from bot.conversation import language as lang
+from bot.conversation import notices, payloads, transcript
+from bot.conversation.language import Language
+from bot.conversation.rasa_client import RasaClient, RasaUnavailable
+from bot.db.session import session_scope
+from bot.residents import service as residents
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = frozenset({"web", "telegram", "terminal"})
+# How long a "the action server answers" result is trusted, in seconds.
+ACTIONS_PROBE_MAX_AGE = 2.0
+
+
+class InvalidMessage(ValueError):
+    """An inbound message the relay refuses; the text says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str = ""
+    buttons: tuple[Button, ...] = ()
+    custom: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a resident: typed text or a button press, never both."""
+
+    channel: str
+    sender: str
+    text: str | None = None
+    payload: str | None = None
+    language_hint: str | None = None  # a client's language code, used until we know better
+    chosen_language: Language | None = None  # the resident picked one (a language switch)
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply]
+    language: Language
+    delivered: bool = True  # False when Rasa or the action server could not answer
+
+
+@dataclass(frozen=True)
+class _Resident:
+    id: int
+    language: Language | None
+    elder_mode: bool
+
+
+class Relay:
+    def __init__(self, *, settings: Settings, rasa: RasaClient) -> None:
+        self._settings = settings
+        self._rasa = rasa
+
+    @staticmethod
+    def conversation_id(channel: str, sender: str) -> str:
+        """Rasa's sender id: channels keep separate id spaces, so they never collide."""
+        return f"{channel}:{sender}"
+
+    async def handle(self, inbound: Inbound) -> Outcome:
+        message = self._validate(inbound)
+        conversation_id = self.conversation_id(inbound.channel, inbound.sender)
+        resident = await asyncio.to_thread(self._resident, inbound)
+        current = inbound.chosen_language or resident.language
+        if inbound.payload is not None:
+            message = payloads.verify(
+                key=self._settings.secret("payload_key"), conversation_id=conversation_id, token=inbound.payload
+            )
+            language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
+        else:
+            language = lang.detect(message, current=current, hint=inbound.language_hint)
+            message = payloads.neutralise_typed_text(lang.for_understanding(message))
+
+        raw_replies, delivered = await self._ask_rasa(
+            conversation_id=conversation_id,
+            message=message,
+            channel=inbound.channel,
+            metadata={
+                "channel": inbound.channel,
+                "sender": inbound.sender,
+                "language": language.value,
+                "elder_mode": resident.elder_mode,
+            },
+        )
+        if delivered:
+            replies = [self._reply(raw, conversation_id, language) for raw in raw_replies]
+        else:
+            replies = [Reply(text=notices.text(notices.Notice.BUSY, language))]
+        pressed = message if inbound.payload is not None else None
+        await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+        return Outcome(replies=replies, language=language, delivered=delivered)
+
+    def _validate(self, inbound: Inbound) -> str:
+        if inbound.channel not in CHANNELS:
+            raise InvalidMessage(f"unknown channel {inbound.channel!r}")
+        if not inbound.sender or len(inbound.sender) > 128:
+            raise InvalidMessage("sender must be 1 to 128 characters")
+        if (inbound.text is None) == (inbound.payload is None):
+            raise InvalidMessage("send either text or payload")
+        if inbound.payload is not None:
+            if len(inbound.payload) > 512:
+                raise InvalidMessage("payload is too long")
+            return inbound.payload
+        text = (inbound.text or "").strip()
+        if not text:
+            raise InvalidMessage("text is empty")
+        limit = self._settings.gateway.max_text_length
+        if len(text) > limit:
+            raise InvalidMessage(f"text is longer than {limit} characters")
+        return text
+
+    async def _ask_rasa(
+        self, *, conversation_id: str, message: str, channel: str, metadata: dict[str, Any]
+    ) -> tuple[list[dict[str, Any]], bool]:
+        # With the action server down, Rasa would go on without the actions' effects (a form
+        # would lose its answers), so the message is not passed on at all.
+        if not await self._rasa.actions_alive(max_age=ACTIONS_PROBE_MAX_AGE):
+            logger.warning("relay: action server unreachable; message held back")
+            return [], False
+        try:
+            replies = await self._rasa.send(
+                conversation_id=conversation_id, message=message, channel=channel, metadata=metadata
+            )
+        except RasaUnavailable as error:
+            logger.warning("relay: %s", error)
+            return [], False
+        if not replies and not await self._rasa.actions_alive():
+            return [], False
+        if not replies:
+            return [{"text": notices.text(notices.Notice.NO_REPLY, Language(metadata["language"]))}], True
+        return replies, True
+
+    def _reply(self, raw: dict[str, Any], conversation_id: str, language: Language) -> Reply:
+        key = self._settings.secret("payload_key")
+        buttons = tuple(
+            Button(
+                title=lang.for_reply(str(button.get("title", "")), language),
+                payload=payloads.sign(key=key, conversation_id=conversation_id, payload=str(button["payload"])),
+            )
+            for button in raw.get("buttons") or []
+            if button.get("payload")
+        )
+        custom = raw.get("custom")
+        return Reply(
+            text=lang.for_reply(str(raw.get("text") or ""), language),
+            buttons=buttons,
+            custom=custom if isinstance(custom, dict) else None,
+        )
+
+    def _resident(self, inbound: Inbound) -> _Resident:
+        with session_scope(self._settings) as session:
+            resident = residents.for_channel(session=session, channel=inbound.channel, external_id=inbound.sender)
+            known = Language(resident.language) if resident.language in set(Language) else None
+            return _Resident(id=resident.id, language=known, elder_mode=bool(resident.elder_mode))
+
+    def _record(
+        self, known: _Resident, inbound: Inbound, pressed: str | None, language: Language, replies: list[Reply]
+    ) -> None:
+        with session_scope(self._settings) as session:
+            resident = residents.get(session=session, resident_id=known.id)
+            if resident.language != language.value:
+                resident.language = language.value
+            transcript.record(
+                session=session,
+                resident=resident,
+                direction="in",
+                channel=inbound.channel,
+                text=inbound.text or "",
+                payload=pressed,
+            )
+            for reply in replies:
+                transcript.record(
+                    session=session, resident=resident, direction="out", channel=inbound.channel, text=reply.text
+                )

@@ -1,0 +1,70 @@
+"""Trains the Rasa model only when its inputs changed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import subprocess
+from pathlib import Path
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "shuoshi"
+# Everything that goes into the model. rasa_ext/ holds components Rasa may load while training.
+INPUTS = ("config.yml", "domain", "nlu_data", "stories", "rasa_ext")
+DATA = ("nlu_data", "stories")
+
+
+class TrainingFailed(RuntimeError):
+    pass
+
+
+def fingerprint(project_dir: Path) -> str:
+    """A hash of every training input's path and content."""
+    digest = hashlib.sha256()
+    for name in INPUTS:
+        root = project_dir / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def model_path(settings: Settings) -> Path:
+    return settings.model_dir / f"{MODEL_NAME}.tar.gz"
+
+
+def is_current(settings: Settings) -> bool:
+    stamp = settings.model_dir / f"{MODEL_NAME}.fingerprint"
+    return (
+        model_path(settings).exists()
+        and stamp.exists()
+        and stamp.read_text().strip() == fingerprint(settings.project_dir)
+    )
+
+
+def ensure_model(settings: Settings, *, force: bool = False) -> Path:
+    """The trained model, trained first if its inputs changed since the last training."""
+    if not force and is_current(settings):
+        logger.info("model is up to date: %s", model_path(settings))
+        return model_path(settings)
+    wanted = fingerprint(settings.project_dir)
+    settings.model_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        str(settings.rasa_executable), "train",
+        "--config", "config.yml", "--domain", "domain", "--data", *DATA,
+        "--out", str(settings.model_dir), "--fixed-model-name", MODEL_NAME,
+    ]  # fmt: skip
+    if force:
+        command.append("--force")
+    print(f"Training the Rasa model (about a minute): {' '.join(command)}", flush=True)
+    result = subprocess.run(command, cwd=settings.project_dir, env=settings.rasa_environment(), check=False)
+    if result.returncode != 0:
+        raise TrainingFailed(f"rasa train failed with exit code {result.returncode}")
+    (settings.model_dir / f"{MODEL_NAME}.fingerprint").write_text(wanted + "\n")
+    return model_path(settings)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole suite, as `make test` and CI run it: train once, validate the Rasa data, run the Rasa
+# test stories, lint, then pytest (unit, store on SQLite and PostgreSQL, end to end).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "Rasa model (trained only if its inputs changed)"
+.venv/bin/shuoshi train
+
+step "rasa data validate"
+.venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories --fail-on-warnings 2>&1 \
+  | grep -v -e DeprecationWarning -e declare_namespace -e 'import pkg_resources' -e xla_computation -e '^  ' || true
+.venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories --fail-on-warnings >/dev/null 2>&1 \
+  || { echo "rasa data validate failed"; exit 1; }
+
+step "Rasa test stories (tests/rasa)"
+rm -rf var/rasa-test
+.venv-rasa/bin/rasa test core --model models/shuoshi.tar.gz --stories tests/rasa --fail-on-prediction-errors \
+  --out var/rasa-test/core >var/rasa-test.log 2>&1 || { tail -40 var/rasa-test.log; echo "Rasa test stories failed (var/rasa-test/core)"; exit 1; }
+grep -E "Correct:|Failed stories|Accuracy" var/rasa-test.log | head -5 || true
+
+step "ruff and mypy"
+.venv/bin/ruff check .
+.venv/bin/mypy
+
+step "pytest"
+# The store tests also run on PostgreSQL when this machine's server answers (a throwaway
+# database is created and dropped by the fixtures).
+if [ -z "${SHUOSHI_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1; then
+  export SHUOSHI_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+fi
+.venv/bin/pytest "$@"
+
+echo "make test took $(( $(date +%s) - started )) s"
