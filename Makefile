@@ -13,7 +13,8 @@ chat: setup
 train: setup
 	@.venv/bin/shuoshi train
 
-test: setup
+test:
+	@SHUOSHI_NEED_BROWSER=1 bash scripts/bootstrap.sh
 	@bash scripts/test.sh
 
 lint: setup

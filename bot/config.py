@@ -150,6 +150,17 @@ class Settings(BaseSettings):
             return self.tracker.url.get_secret_value()
         return f"sqlite:///{self.var_dir / 'tracker.db'}"
 
+    def as_environment(self) -> dict[str, str]:
+        """These settings as the environment variables that would produce them.
+
+        Child processes (action server, gateway) get them, so they run with exactly the settings
+        and secrets of the process that started them.
+        """
+        return _flatten(self, prefix="")
+
+    def child_environment(self) -> dict[str, str]:
+        return {**inherited_environment(), **self.as_environment(), "PYTHONPATH": str(self.project_dir)}
+
     def rasa_environment(self) -> dict[str, str]:
         """Environment of the Rasa server: `endpoints.yml` and `credentials.yml` read these."""
         return {
@@ -160,6 +171,20 @@ class Settings(BaseSettings):
             "SHUOSHI_RELAY_SECRET": self.secret("relay_secret"),
             "SHUOSHI_TRACKER_URL": self.tracker_url,
         }
+
+
+def _flatten(model: BaseModel, *, prefix: str) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        key = f"{prefix}{name}".upper()
+        if isinstance(value, BaseModel):
+            env.update(_flatten(value, prefix=f"{key}__"))
+        elif isinstance(value, SecretStr):
+            env[key] = value.get_secret_value()
+        elif value is not None:
+            env[key] = str(value)
+    return env
 
 
 def inherited_environment() -> dict[str, str]:

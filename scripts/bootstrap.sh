@@ -59,6 +59,18 @@ ensure_venv() {
   echo "$stamp" > "$dir/.shuoshi-stamp"
 }
 
+# Browser tests drive Debian's Chromium (browsers cannot be downloaded here). Only `make test`
+# asks for it (SHUOSHI_NEED_BROWSER=1), and only root can install it.
+if [ "${SHUOSHI_NEED_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium for the browser tests"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } ||
+      die "could not install chromium (apt-get install chromium); the browser tests need it"
+  else
+    say "chromium is not installed; the browser tests will be skipped (install it: apt-get install chromium)"
+  fi
+fi
+
 ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.txt)" \
   .venv-rasa/bin/pip install --quiet -r requirements/rasa.txt
 ensure_venv .venv 3.11 "$(stamp_of pyproject.toml)" \

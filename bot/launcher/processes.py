@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.config import Settings, inherited_environment
+from bot.config import Settings
 from bot.launcher.training import model_path
 
 
@@ -92,7 +92,7 @@ def actions_service(settings: Settings) -> Service:
     return Service(
         name="actions",
         command=[sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.actions.port)],
-        env={**inherited_environment(), "SANIC_HOST": settings.actions.host, "PYTHONPATH": str(settings.project_dir)},
+        env={**settings.child_environment(), "SANIC_HOST": settings.actions.host},
         ready_url=f"{settings.actions.url}/health",
         log_path=settings.var_dir / "log" / "actions.log",
     )
@@ -106,7 +106,7 @@ def gateway_service(settings: Settings) -> Service:
             "--host", settings.gateway.host, "--port", str(settings.gateway.port),
             "--log-level", settings.log_level.lower(),
         ],  # fmt: skip
-        env={**inherited_environment(), "PYTHONPATH": str(settings.project_dir)},
+        env=settings.child_environment(),
         ready_url=f"http://{settings.gateway.host}:{settings.gateway.port}/healthz",
         log_path=settings.var_dir / "log" / "gateway.log",
     )

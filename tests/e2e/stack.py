@@ -1,0 +1,77 @@
+"""A whole installation for end-to-end tests: Rasa, the action server and the gateway, started
+exactly as `shuoshi run` starts them, on free ports, with a throwaway var/ and database."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.config import Settings
+from bot.db import migrate
+from bot.launcher.processes import Service, all_services, stop_all, wait_until_ready
+from bot.launcher.training import ensure_model
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Stack:
+    def __init__(self, var_dir: Path, **overrides: Any) -> None:
+        self.settings = Settings(
+            var_dir=var_dir,
+            rasa={"port": free_port()},
+            actions={"port": free_port()},
+            gateway={"port": free_port()},
+            **overrides,
+        ).with_secrets()
+        self.services: dict[str, Service] = {s.name: s for s in all_services(self.settings)}
+        self.base_url = f"http://127.0.0.1:{self.settings.gateway.port}"
+        self.http = httpx.Client(base_url=self.base_url, timeout=60.0)
+
+    def start(self) -> Stack:
+        ensure_model(self.settings)
+        migrate.upgrade(self.settings)
+        for service in self.services.values():
+            service.start(self.settings.project_dir)
+        wait_until_ready(list(self.services.values()))
+        return self
+
+    def stop(self) -> None:
+        stop_all(list(self.services.values()))
+
+    def kill(self, name: str) -> None:
+        self.services[name].kill()
+
+    def restart(self, name: str) -> None:
+        service = self.services[name]
+        service.stop()
+        service.start(self.settings.project_dir)
+        wait_until_ready([service])
+
+    def chat(self, sender: str, text: str | None = None, payload: str | None = None, **extra: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"sender": sender, **extra}
+        if text is not None:
+            body["text"] = text
+        if payload is not None:
+            body["payload"] = payload
+        response = self.http.post("/api/chat", json=body)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    def press(self, sender: str, reply: dict[str, Any], title: str) -> dict[str, Any]:
+        """Presses the button with this title in the last reply that has it."""
+        for message in reversed(reply["replies"]):
+            for button in message.get("buttons", []):
+                if button["title"] == title:
+                    return self.chat(sender, payload=button["payload"])
+        raise AssertionError(f"no button {title!r} in {reply}")
+
+
+def texts(reply: dict[str, Any]) -> str:
+    return "\n".join(message.get("text", "") for message in reply["replies"])

@@ -1,0 +1,67 @@
+"""The web chat page in a real browser (Debian's Chromium, headless, driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it as root)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def test_a_resident_greets_presses_a_button_and_reads_the_menu(stack: Stack, page: Page) -> None:
+    page.goto(stack.base_url + "/")
+    bot = page.locator(".msg.bot")
+    expect(bot.first).to_contain_text("说事")  # the page greets on its own
+    page.get_by_role("button", name="我能做什么").first.click()
+    expect(bot.last).to_contain_text("登记矛盾纠纷")
+    page.get_by_label("消息").fill("谢谢你")
+    page.get_by_role("button", name="发送").click()
+    expect(bot.last).to_contain_text("不客气")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-chat.png"), full_page=True)
+
+
+def test_the_page_switches_to_english(stack: Stack, page: Page) -> None:
+    page.goto(stack.base_url + "/")
+    expect(page.locator(".msg.bot").first).to_contain_text("说事")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator(".msg.bot").last).to_contain_text("Hello!")
+    expect(page.get_by_role("button", name="Send")).to_be_visible()
+
+
+def test_text_from_the_resident_is_shown_as_text_not_html(stack: Stack, page: Page) -> None:
+    page.goto(stack.base_url + "/")
+    expect(page.locator(".msg.bot").first).to_contain_text("说事")
+    page.get_by_label("消息").fill("<img src=x onerror=alert(1)>你好")
+    page.get_by_role("button", name="发送").click()
+    expect(page.locator(".msg.me").last).to_have_text("<img src=x onerror=alert(1)>你好")
+    assert page.locator(".msg img").count() == 0

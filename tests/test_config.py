@@ -1,0 +1,48 @@
+"""Settings: nested environment variables and secrets generated once into var/."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+
+
+def test_secrets_are_generated_once_and_kept(tmp_path: Path) -> None:
+    first = Settings(var_dir=tmp_path).with_secrets()
+    second = Settings(var_dir=tmp_path).with_secrets()
+    assert first.secret("relay_secret") == second.secret("relay_secret")
+    assert len(first.secret("relay_secret")) >= 32
+    assert first.secret("relay_secret") != first.secret("rasa_token")
+    assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0
+
+
+def test_a_given_secret_wins_over_the_generated_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RELAY__SECRET", "from-the-environment")
+    settings = Settings(var_dir=tmp_path).with_secrets()
+    assert settings.secret("relay_secret") == "from-the-environment"
+    assert "from-the-environment" not in json.loads((tmp_path / "secrets.json").read_text()).values()
+
+
+def test_nested_environment_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GATEWAY__PORT", "8123")
+    monkeypatch.setenv("DATABASE__URL", "postgresql+psycopg://u@h/db")
+    settings = Settings(var_dir=tmp_path)
+    assert settings.gateway.port == 8123
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_rasa_gets_its_wiring_through_the_environment(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path).with_secrets()
+    env = settings.rasa_environment()
+    assert env["SHUOSHI_ACTION_URL"] == "http://127.0.0.1:5055/webhook"
+    assert env["SHUOSHI_TRACKER_URL"] == f"sqlite:///{tmp_path / 'tracker.db'}"
+    assert env["SHUOSHI_RELAY_SECRET"] == settings.secret("relay_secret")
+    assert env["RASA_TELEMETRY_ENABLED"] == "false"
+
+
+def test_a_child_process_gets_the_same_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(var_dir=tmp_path, gateway={"port": 8999}).with_secrets()
+    for key, value in settings.as_environment().items():
+        monkeypatch.setenv(key, value)
+    assert Settings() == settings
