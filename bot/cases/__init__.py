@@ -1,0 +1,1 @@
+"""Disputes, petitions and consultations: the case store's heart."""

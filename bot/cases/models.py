@@ -1,0 +1,188 @@
+"""Cases, their events and notes, the staff who work them, counters for numbers, attachments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.cases.enums import (
+    ActorRole,
+    CaseCategory,
+    CaseKind,
+    CaseStatus,
+    ContactPreference,
+    EventAction,
+    ResolutionOutcome,
+    StaffRole,
+)
+from bot.db.base import Base
+from bot.db.types import enum_column, utcnow
+from bot.residents.enums import DEFAULT_LANGUAGE, Channel
+from bot.residents.models import Resident
+
+if TYPE_CHECKING:
+    from bot.cases.actors import Actor
+
+
+class StaffUser(Base):
+    """A member of the centre's staff. A township scope limits them to that township's cases."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    # argon2id hash (argon2-cffi); never the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole))
+    # None: the whole district.
+    township: Mapped[str | None] = mapped_column(String(50))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+
+    @property
+    def actor(self) -> Actor:
+        from bot.cases.actors import Actor
+
+        return Actor.of_staff(self)
+
+
+class Case(Base):
+    """A dispute, petition or consultation the assistant registered for a resident."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status_township", "status", "township"),
+        Index("ix_cases_created_at", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # e.g. DT-JF-2026-000123: district prefix, kind, year, sequence without gaps within the year.
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind))
+    category: Mapped[CaseCategory] = mapped_column(enum_column(CaseCategory))
+    status: Mapped[CaseStatus] = mapped_column(enum_column(CaseStatus))
+    township: Mapped[str] = mapped_column(String(50))
+    village: Mapped[str | None] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(200))
+    # What happened, in the resident's words.
+    description: Mapped[str] = mapped_column(Text)
+    other_party: Mapped[str | None] = mapped_column(String(200))
+    # What the resident asks for (诉求).
+    request: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # Resident identity card number, where a petition needs it; shown in full only through reveal().
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    contact_preference: Mapped[ContactPreference | None] = mapped_column(enum_column(ContactPreference))
+    language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    elderly: Mapped[bool] = mapped_column(default=False)
+    urgent: Mapped[bool] = mapped_column(default=False)
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+
+    resolution: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[ResolutionOutcome | None] = mapped_column(enum_column(ResolutionOutcome))
+
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    accepted_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    # When the case left the centre's hands: closed, rejected or withdrawn.
+    closed_at: Mapped[datetime | None]
+    # Last day (district time) for the decision whether to accept.
+    accept_due: Mapped[date]
+    # Last day to resolve; set on acceptance.
+    handle_due: Mapped[date | None]
+    # Days the one allowed extension added, if it was used.
+    extended_days: Mapped[int | None] = mapped_column(Integer)
+
+    resident: Mapped[Resident] = relationship()
+    assigned_to: Mapped[StaffUser | None] = relationship()
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+    notes: Mapped[list[CaseNote]] = relationship(
+        back_populates="case", order_by="CaseNote.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def resident_name(self) -> str | None:
+        return self.resident.name
+
+
+class CaseEvent(Base):
+    """One change to a case: who made it, when, from which status to which, and why."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    action: Mapped[EventAction] = mapped_column(enum_column(EventAction))
+    old_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
+    new_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
+    actor_role: Mapped[ActorRole] = mapped_column(enum_column(ActorRole))
+    actor_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    actor_resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id"))
+    # Which part of the system acted, for SYSTEM events ("follow-up dispatcher").
+    actor_label: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor_staff: Mapped[StaffUser | None] = relationship()
+
+
+class CaseNote(Base):
+    """A staff member's note on a case; never shown to the resident."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+
+    case: Mapped[Case] = relationship(back_populates="notes")
+    author: Mapped[StaffUser] = relationship()
+
+
+class CaseNumberCounter(Base):
+    """The last sequence number given per (prefix, kind, year).
+
+    Updated inside the transaction that creates the case, so a rolled-back case gives its
+    number back and the numbers of a year have no gaps.
+    """
+
+    __tablename__ = "case_number_counters"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Attachment(Base):
+    """A file a resident sent (a photo, a document, a voice message), stored under var/attachments/."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    # The type found from the file's first bytes, not the one the sender claimed.
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Relative to the attachments directory; None once the file was deleted.
+    path: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    deleted_at: Mapped[datetime | None]
+
+    resident: Mapped[Resident] = relationship()
+    case: Mapped[Case | None] = relationship()

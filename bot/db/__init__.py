@@ -1,0 +1,1 @@
+"""The case store's plumbing: declarative base, engines and sessions, Alembic migrations."""

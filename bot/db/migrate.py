@@ -1,0 +1,49 @@
+"""Alembic, configured in code so that migrations run from an installed package (`shuoshi db upgrade`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+
+from bot.config import Settings
+from bot.db.session import get_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    """Brings the database up to `revision` (the newest by default); creates the SQLite file if needed."""
+    _run(settings, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(settings: Settings, revision: str) -> None:
+    """Takes the database back to `revision` (`base` removes every table)."""
+    _run(settings, lambda config: command.downgrade(config, revision))
+
+
+def current_revision(settings: Settings) -> str | None:
+    """The revision the database is at, or None before the first migration."""
+    with get_engine(settings).connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def revision(settings: Settings, message: str) -> None:
+    """Writes a new migration from the difference between the models and the database (for developers)."""
+    _run(settings, lambda config: command.revision(config, message=message, autogenerate=True))
+
+
+def _run(settings: Settings, action: Callable[[Config], object]) -> None:
+    config = alembic_config()
+    with get_engine(settings).begin() as connection:
+        config.attributes["connection"] = connection
+        action(config)

@@ -1,0 +1,12 @@
+"""Imports every model module, so that `Base.metadata` holds the whole case store."""
+
+from __future__ import annotations
+
+import bot.cases.models
+import bot.conversation.models
+import bot.residents.models
+from bot.db.base import Base
+
+MODEL_MODULES = (bot.residents.models, bot.cases.models, bot.conversation.models)
+
+metadata = Base.metadata

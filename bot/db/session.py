@@ -1,0 +1,106 @@
+"""Engines and sessions: one engine per database URL, one transaction per `session_scope()`.
+
+Nothing connects at import time. SQLite gets WAL (readers do not wait for the writer), a busy
+timeout, foreign keys, and `BEGIN IMMEDIATE`: every transaction takes the write lock when it
+starts, so two transactions never both read and then fail to upgrade to writing (which SQLite
+reports at once as "database is locked", whatever the busy timeout). That also serialises case
+numbering on SQLite; PostgreSQL serialises it with the counter row's lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.district import attach_profile, load_profile
+
+# Seconds a SQLite writer waits for the lock before giving up.
+SQLITE_BUSY_TIMEOUT = 30
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_factories: dict[str, sessionmaker[Session]] = {}
+
+
+def get_engine(settings: Settings) -> Engine:
+    """The engine for the settings' database URL, created on first use and then shared."""
+    url = settings.database_url
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = _create_engine(url, echo=settings.database.echo)
+        return engine
+
+
+def dispose_engine(url: str) -> None:
+    """Closes the pooled connections of the engine for `url` (tests that drop a database need it)."""
+    with _lock:
+        engine = _engines.pop(url, None)
+        _factories.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _create_engine(url: str, *, echo: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" hook below (pysqlite would
+        # otherwise open deferred transactions on its own, and break SAVEPOINT).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _factory(settings: Settings) -> sessionmaker[Session]:
+    engine = get_engine(settings)
+    with _lock:
+        factory = _factories.get(settings.database_url)
+        if factory is None:
+            # Objects stay readable after commit: a transport replies with the case it just saved.
+            factory = _factories[settings.database_url] = sessionmaker(engine, expire_on_commit=False)
+        return factory
+
+
+@contextmanager
+def session_scope(settings: Settings) -> Iterator[Session]:
+    """One transaction: commits when the block ends, rolls back if it raises.
+
+    The session carries the district profile, which the services read for time limits, the
+    case-number prefix and the township list.
+    """
+    session = _factory(settings)()
+    attach_profile(session, load_profile(settings))
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

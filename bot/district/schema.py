@@ -1,0 +1,133 @@
+"""The district profile's shape: what a district writes in its YAML file, validated at start."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.cases.enums import CaseKind
+
+
+class _Strict(BaseModel):
+    # A misspelt key is an error, not a silently ignored line.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Place(_Strict):
+    """Where residents can go in person. Unknown facts stay null and `fallback` is shown instead."""
+
+    name: str
+    address: str | None = None
+    hours: str | None = None
+    phone: str | None = None
+    # What to tell a resident where the address or hours are not known.
+    fallback: str = "地址和开放时间请咨询所在村（社区）"
+
+
+class Township(_Strict):
+    """A town (镇), township (乡) or sub-district (街道) and its villages and communities."""
+
+    name: str
+    kind: Literal["subdistrict", "town", "township"]
+    villages: tuple[str, ...] = ()
+    # False where the list above names only some of them (a case may then name another).
+    villages_complete: bool = False
+    mediation_room: Place | None = None
+
+    @field_validator("villages")
+    @classmethod
+    def _unique_villages(cls, villages: tuple[str, ...]) -> tuple[str, ...]:
+        duplicates = sorted({name for name in villages if villages.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"listed twice: {', '.join(duplicates)}")
+        return villages
+
+
+class Hotline(_Strict):
+    number: str = Field(pattern=r"^\d{3,12}(-\d{3,8})?$")
+    name: str
+    name_en: str
+    purpose: str
+
+
+class TimeLimits(_Strict):
+    """Calendar days a case of one kind may take (信访工作条例 counts 日, calendar days)."""
+
+    # Days from receipt to the decision whether to accept.
+    accept_within_days: int = Field(ge=1, le=365)
+    # Days from acceptance to resolution.
+    handle_within_days: int = Field(ge=1, le=730)
+    # Most days one extension may add (0: no extension allowed). A case is extended at most once.
+    extend_max_days: int = Field(ge=0, le=365)
+
+
+class CaseNumbering(_Strict):
+    # District prefix of every case number, e.g. DT in DT-JF-2026-000123.
+    prefix: str = Field(pattern=r"^[A-Z]{2,4}$")
+    kind_codes: dict[CaseKind, str]
+
+    @field_validator("kind_codes")
+    @classmethod
+    def _codes(cls, codes: dict[CaseKind, str]) -> dict[CaseKind, str]:
+        missing = [kind.value for kind in CaseKind if kind not in codes]
+        if missing:
+            raise ValueError(f"no code for {', '.join(missing)}")
+        bad = [code for code in codes.values() if not re.fullmatch(r"[A-Z]{2,4}", code)]
+        if bad:
+            raise ValueError(f"codes must be 2-4 capital letters: {', '.join(bad)}")
+        if len(set(codes.values())) != len(codes):
+            raise ValueError("two kinds share a code")
+        return codes
+
+
+class DistrictProfile(_Strict):
+    name: str
+    name_en: str
+    city: str
+    province: str
+    timezone: str = "Asia/Shanghai"
+    case_numbering: CaseNumbering
+    centre: Place
+    townships: tuple[Township, ...] = Field(min_length=1)
+    hotlines: tuple[Hotline, ...]
+    time_limits: dict[CaseKind, TimeLimits]
+    # Where the list of townships and villages came from, for whoever maintains the file.
+    sources: tuple[str, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("time_limits")
+    @classmethod
+    def _every_kind(cls, limits: dict[CaseKind, TimeLimits]) -> dict[CaseKind, TimeLimits]:
+        missing = [kind.value for kind in CaseKind if kind not in limits]
+        if missing:
+            raise ValueError(f"no time limits for {', '.join(missing)}")
+        return limits
+
+    @model_validator(mode="after")
+    def _unique_townships(self) -> DistrictProfile:
+        names = [township.name for township in self.townships]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"townships listed twice: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def township(self, name: str) -> Township | None:
+        return next((township for township in self.townships if township.name == name), None)
+
+    def limits(self, kind: CaseKind) -> TimeLimits:
+        return self.time_limits[kind]
