@@ -1,0 +1,121 @@
+"""Files residents send: checked by their first bytes, size-limited, stored under var/attachments/.
+
+The stored name is random; the name the sender gave is not kept (it may hold personal data and
+must never become part of a path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from bot.cases.models import Attachment, Case
+from bot.config import Settings
+from bot.db.clock import db_now
+from bot.db.errors import DomainError
+from bot.residents.models import Resident
+
+
+class AttachmentRejected(DomainError):
+    code = "attachment_rejected"
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    # Largest file a resident may send, in bytes.
+    max_bytes: int = 10 * 1024 * 1024
+    # Kinds accepted: photos, PDF documents, voice messages (Telegram sends Ogg Opus).
+    content_types: frozenset[str] = frozenset(
+        {"image/jpeg", "image/png", "image/webp", "application/pdf", "audio/ogg", "audio/mpeg", "audio/mp4"}
+    )
+
+
+_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "application/pdf": ".pdf",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+}
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the file's first bytes show, among the kinds we know."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"OggS"):
+        return "audio/ogg"
+    if data.startswith(b"ID3") or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "audio/mpeg"
+    if data[4:8] == b"ftyp" and data[8:11] in (b"M4A", b"mp4", b"iso"):
+        return "audio/mp4"
+    return None
+
+
+def directory(settings: Settings) -> Path:
+    return settings.var_dir / "attachments"
+
+
+def store(
+    *,
+    session: Session,
+    settings: Settings,
+    resident: Resident,
+    data: bytes,
+    case: Case | None = None,
+    message_id: int | None = None,
+    limits: AttachmentLimits | None = None,
+) -> Attachment:
+    """Checks and stores a file the resident sent; raises AttachmentRejected with the reason."""
+    limits = limits or AttachmentLimits()
+    if not data:
+        raise AttachmentRejected("attachment: the file is empty")
+    if len(data) > limits.max_bytes:
+        raise AttachmentRejected(f"attachment: larger than {limits.max_bytes // (1024 * 1024)} MB")
+    content_type = sniff(data)
+    if content_type is None or content_type not in limits.content_types:
+        raise AttachmentRejected("attachment: only photos, PDF documents and voice messages are accepted")
+    now = db_now(session=session)
+    relative = Path(f"{now:%Y/%m}") / f"{secrets.token_hex(16)}{_EXTENSIONS[content_type]}"
+    target = directory(settings) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    attachment = Attachment(
+        resident=resident,
+        case=case,
+        message_id=message_id,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        path=relative.as_posix(),
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def read(*, settings: Settings, attachment: Attachment) -> bytes:
+    if attachment.path is None:
+        raise AttachmentRejected(f"attachment #{attachment.id} was deleted")
+    return (directory(settings) / attachment.path).read_bytes()
+
+
+def delete(*, session: Session, settings: Settings, attachment: Attachment) -> None:
+    """Removes the file; the row stays (size and type) with its path cleared."""
+    if attachment.path is not None:
+        (directory(settings) / attachment.path).unlink(missing_ok=True)
+    attachment.path = None
+    attachment.deleted_at = db_now(session=session)
+    session.flush()

@@ -1,0 +1,146 @@
+"""What goes into the case store and what comes out of it.
+
+Every read schema masks phone and ID numbers (and names where a list shows them); the full ID
+number is only available through `service.reveal`, which leaves an audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from bot.cases.enums import (
+    ActorRole,
+    CaseCategory,
+    CaseKind,
+    CaseStatus,
+    ContactPreference,
+    EventAction,
+    ResolutionOutcome,
+)
+from bot.residents.enums import DEFAULT_LANGUAGE, Channel, LanguageCode
+from bot.residents.privacy import mask_id_number, mask_name, mask_phone, normalise_phone, validate_id_number
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _phone(value: str | None) -> str | None:
+    return None if value is None else normalise_phone(value)
+
+
+def _id_number(value: str | None) -> str | None:
+    return None if value is None else validate_id_number(value)
+
+
+OptionalText = Annotated[str | None, BeforeValidator(_blank_to_none)]
+Phone = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_phone)]
+IdNumber = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator(_id_number)]
+MaskedPhone = Annotated[str | None, AfterValidator(mask_phone)]
+MaskedIdNumber = Annotated[str | None, AfterValidator(mask_id_number)]
+MaskedName = Annotated[str | None, AfterValidator(mask_name)]
+
+
+class CaseCreate(BaseModel):
+    """A case as the intake dialogue collected it."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    kind: CaseKind
+    category: CaseCategory = CaseCategory.OTHER
+    township: str = Field(min_length=1, max_length=50)
+    village: OptionalText = Field(default=None, max_length=50)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(min_length=1, max_length=5000)
+    # Personal data: kept out of repr() so that logging a CaseCreate leaks nothing.
+    other_party: OptionalText = Field(default=None, max_length=200, repr=False)
+    request: OptionalText = Field(default=None, max_length=2000)
+    contact_phone: Phone = Field(default=None, repr=False)
+    id_number: IdNumber = Field(default=None, repr=False)
+    contact_preference: ContactPreference | None = None
+    language: LanguageCode = DEFAULT_LANGUAGE
+    channel: Channel
+    elderly: bool = False
+    urgent: bool = False
+
+
+class CaseEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: EventAction
+    old_status: CaseStatus | None
+    new_status: CaseStatus | None
+    actor_role: ActorRole
+    actor_staff_id: int | None
+    actor_label: str | None
+    note: str | None
+    created_at: datetime
+
+
+class CaseNoteRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    author_id: int
+    text: str
+    created_at: datetime
+
+
+class CaseRead(BaseModel):
+    """A case in a list: what staff scan, with contact details masked."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    number: str
+    kind: CaseKind
+    status: CaseStatus
+    category: CaseCategory
+    township: str
+    village: str | None
+    title: str
+    channel: Channel
+    language: str
+    elderly: bool
+    urgent: bool
+    contact_phone: MaskedPhone
+    assigned_to_id: int | None
+    created_at: datetime
+    accept_due: date
+    handle_due: date | None
+
+
+class CaseDetail(CaseRead):
+    """One case for staff: its facts, masked personal data, history and staff notes."""
+
+    description: str
+    other_party: str | None
+    request: str | None
+    id_number: MaskedIdNumber
+    contact_preference: ContactPreference | None
+    resolution: str | None
+    outcome: ResolutionOutcome | None
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    extended_days: int | None
+    resident_name: MaskedName
+    events: list[CaseEventRead]
+    notes: list[CaseNoteRead]
+
+
+class ResidentCaseView(BaseModel):
+    """A case as its resident sees it: status and dates, no staff notes, no other people's data."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    number: str
+    kind: CaseKind
+    status: CaseStatus
+    category: CaseCategory
+    title: str
+    created_at: datetime
+    accept_due: date
+    handle_due: date | None
+    resolution: str | None

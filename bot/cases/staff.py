@@ -1,0 +1,90 @@
+"""Staff accounts: adding them, and checking a password (argon2id)."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.cases.enums import StaffRole
+from bot.cases.models import StaffUser
+from bot.db.errors import DomainError, NotFound
+from bot.district import profile_of
+
+MIN_PASSWORD_LENGTH = 10
+_USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,63}")
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both answers take as long.
+_DUMMY_HASH = _hasher.hash("no such staff member")
+
+
+class InvalidStaff(DomainError):
+    code = "invalid_staff"
+
+
+def create(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: StaffRole | str,
+    township: str | None = None,
+    display_name: str | None = None,
+) -> StaffUser:
+    """Adds a staff member; a township limits them to that township's cases."""
+    username = username.strip().lower()
+    if not _USERNAME.fullmatch(username):
+        raise InvalidStaff(
+            "username: 2-64 characters, lower-case letters, digits, . _ -, starting with a letter"
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidStaff(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        staff_role = StaffRole(role)
+    except ValueError:
+        raise InvalidStaff(f"role: one of {', '.join(item.value for item in StaffRole)}") from None
+    if township is not None and profile_of(session).township(township) is None:
+        raise InvalidStaff(f"township: {township!r} is not in the district profile")
+    if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
+        raise InvalidStaff(f"username: {username} is taken")
+    staff = StaffUser(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=staff_role,
+        township=township,
+        display_name=display_name,
+    )
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def get(*, session: Session, username: str) -> StaffUser:
+    staff = session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
+    if staff is None:
+        raise NotFound(f"no staff member {username}")
+    return staff
+
+
+def authenticate(*, session: Session, username: str, password: str) -> StaffUser | None:
+    """The active staff member with this username and password, or None."""
+    staff = session.scalar(select(StaffUser).where(StaffUser.username == username.strip().lower()))
+    try:
+        _hasher.verify(staff.password_hash if staff is not None else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if staff is None or not staff.active:
+        return None
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = _hasher.hash(password)
+    return staff
+
+
+def set_password(*, session: Session, staff: StaffUser, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidStaff(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+    staff.password_hash = _hasher.hash(password)
+    session.flush()

@@ -1,0 +1,120 @@
+"""Reads and writes of residents. Keyword-only, the session first; the caller owns the transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.clock import db_now
+from bot.db.errors import DomainError, NotFound
+from bot.district import profile_of
+from bot.residents.enums import LANGUAGES, Channel
+from bot.residents.models import ChannelIdentity, Guardianship, Resident
+from bot.residents.schemas import ContactUpdate
+
+
+class InvalidResident(DomainError):
+    code = "invalid_resident"
+
+
+def get(*, session: Session, resident_id: int) -> Resident:
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise NotFound(f"no resident #{resident_id}")
+    return resident
+
+
+def find_by_channel(*, session: Session, channel: Channel | str, external_id: str) -> Resident | None:
+    return session.scalar(
+        select(Resident)
+        .join(ChannelIdentity)
+        .where(ChannelIdentity.channel == _channel(channel), ChannelIdentity.external_id == external_id)
+    )
+
+
+def for_channel(*, session: Session, channel: Channel | str, external_id: str) -> Resident:
+    """The resident who writes from this chat identity, created on their first message."""
+    kind = _channel(channel)
+    external_id = external_id.strip()
+    if not external_id:
+        raise InvalidResident("external_id: empty")
+    found = find_by_channel(session=session, channel=kind, external_id=external_id)
+    if found is not None:
+        return found
+    # Two first messages may race; the unique (channel, external_id) lets one win, the other reads it.
+    try:
+        with session.begin_nested():
+            resident = Resident(identities=[ChannelIdentity(channel=kind, external_id=external_id)])
+            session.add(resident)
+    except IntegrityError:
+        found = find_by_channel(session=session, channel=kind, external_id=external_id)
+        if found is None:
+            raise
+        return found
+    return resident
+
+
+def record_consent(*, session: Session, resident: Resident, notice_version: str) -> None:
+    """The resident agreed to the privacy notice of this version (before any personal data is asked)."""
+    if not notice_version.strip():
+        raise InvalidResident("notice_version: empty")
+    resident.consent_at = db_now(session=session)
+    resident.consent_notice_version = notice_version.strip()
+    session.flush()
+
+
+def withdraw_consent(*, session: Session, resident: Resident) -> None:
+    resident.consent_at = None
+    resident.consent_notice_version = None
+    session.flush()
+
+
+def update_contact(*, session: Session, resident: Resident, contact: ContactUpdate) -> Resident:
+    """Stores the details the resident gave; they must have agreed to the privacy notice."""
+    if not resident.has_consented:
+        raise InvalidResident(f"resident #{resident.id}: no consent to the privacy notice yet")
+    if contact.township is not None and profile_of(session).township(contact.township) is None:
+        raise InvalidResident(f"township: {contact.township!r} is not in the district profile")
+    for field in contact.model_fields_set:
+        value = getattr(contact, field)
+        if value is not None:
+            setattr(resident, field, value)
+    session.flush()
+    return resident
+
+
+def set_language(*, session: Session, resident: Resident, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidResident(f"language: one of {', '.join(LANGUAGES)}")
+    resident.language = language
+    session.flush()
+
+
+def set_elder_mode(*, session: Session, resident: Resident, on: bool) -> None:
+    resident.elder_mode = on
+    session.flush()
+
+
+def add_guardian(
+    *, session: Session, resident: Resident, guardian: Resident, relationship_label: str | None = None
+) -> Guardianship:
+    """Proposes `guardian` for `resident`; it counts once the resident confirms it."""
+    if guardian.id == resident.id:
+        raise InvalidResident("guardian: a resident cannot be their own guardian")
+    link = Guardianship(resident=resident, guardian=guardian, relationship_label=relationship_label)
+    session.add(link)
+    session.flush()
+    return link
+
+
+def confirm_guardian(*, session: Session, guardianship: Guardianship) -> None:
+    guardianship.confirmed_at = db_now(session=session)
+    session.flush()
+
+
+def _channel(value: Channel | str) -> Channel:
+    try:
+        return Channel(value)
+    except ValueError:
+        raise InvalidResident(f"channel: one of {', '.join(item.value for item in Channel)}") from None

@@ -1,0 +1,70 @@
+"""Engines and session_scope(): one transaction per block, timestamps from the database clock."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.db.clock import db_now
+from bot.db.session import get_engine, session_scope
+from bot.residents.models import Resident
+
+
+def _residents(settings: Settings) -> int:
+    with session_scope(settings) as session:
+        return session.scalar(select(func.count(Resident.id))) or 0
+
+
+def test_session_scope_commits_when_the_block_ends(committed: Settings) -> None:
+    with session_scope(committed) as session:
+        session.add(Resident())
+
+    assert _residents(committed) == 1
+
+
+def test_session_scope_rolls_back_when_the_block_raises(committed: Settings) -> None:
+    with pytest.raises(RuntimeError), session_scope(committed) as session:
+        session.add(Resident())
+        session.flush()
+        raise RuntimeError("the transport failed")
+
+    assert _residents(committed) == 0
+
+
+def test_objects_stay_readable_after_the_scope_commits(committed: Settings) -> None:
+    with session_scope(committed) as session:
+        resident = Resident(township="洛河镇")
+        session.add(resident)
+
+    assert resident.township == "洛河镇"
+    assert resident.id is not None
+
+
+def test_one_engine_per_database_url(settings: Settings) -> None:
+    assert get_engine(settings) is get_engine(settings.model_copy())
+
+
+def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(settings: Settings) -> None:
+    if get_engine(settings).dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
+    with get_engine(settings).connect() as connection:
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+        }
+
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+
+
+def test_created_at_is_set_by_the_database_and_timezone_aware(session: Session) -> None:
+    resident = Resident()
+    session.add(resident)
+    session.flush()
+    session.refresh(resident)
+
+    assert resident.created_at.tzinfo is UTC
+    assert abs((db_now(session=session) - resident.created_at).total_seconds()) < 60
