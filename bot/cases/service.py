@@ -40,8 +40,11 @@ def create(*, session: Session, case_in: CaseCreate, resident: Resident, actor: 
         kind_code=profile.case_numbering.kind_codes[case_in.kind],
         year=received_on.year,
     )
+    fields = case_in.model_dump()
+    # A resident in elder mode is elderly for the centre too, whatever the intake asked.
+    fields["elderly"] = case_in.elderly or resident.elder_mode
     case = Case(
-        **case_in.model_dump(),
+        **fields,
         number=number,
         status=CaseStatus.REGISTERED,
         resident=resident,

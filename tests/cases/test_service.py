@@ -42,6 +42,14 @@ def test_a_registered_case_holds_what_the_resident_said(
     assert stored.resident_id == resident.id
 
 
+def test_a_case_from_a_resident_in_elder_mode_is_flagged_elderly(
+    session: Session, resident: Resident, make_case: Callable[..., Case]
+) -> None:
+    residents.set_elder_mode(session=session, resident=resident, on=True)
+
+    assert make_case("dispute", elderly=False).elderly is True
+
+
 def test_a_case_in_a_township_outside_the_district_is_refused(
     session: Session, resident: Resident, case_input: Callable[..., CaseCreate]
 ) -> None:
