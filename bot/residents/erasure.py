@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from bot.cases.models import Attachment, Case
 from bot.config import Settings
 from bot.conversation.models import Message
 from bot.db.clock import db_now
-from bot.residents.models import Resident
+from bot.residents.models import Guardianship, Resident
 from bot.residents.privacy import redact
 
 
@@ -42,6 +42,8 @@ def erase(*, session: Session, settings: Settings, resident: Resident, actor: Ac
     resident.consent_notice_version = None
     resident.identities.clear()
     resident.guardianships.clear()
+    # Also the links where they are someone else's guardian.
+    session.execute(delete(Guardianship).where(Guardianship.guardian_id == resident.id))
     resident.erased_at = db_now(session=session)
 
     cases = session.scalars(select(Case).where(Case.resident_id == resident.id).order_by(Case.id)).all()

@@ -56,6 +56,20 @@ def test_erasure_clears_the_residents_personal_fields(
     assert known_resident.erased_at is not None
 
 
+def test_erasure_removes_the_residents_guardianships_both_ways(
+    session: Session, settings: Settings, known_resident: Resident
+) -> None:
+    mother = residents.for_channel(session=session, channel="telegram", external_id="mother")
+    son = residents.for_channel(session=session, channel="telegram", external_id="son")
+    residents.add_guardian(session=session, resident=known_resident, guardian=son)
+    residents.add_guardian(session=session, resident=mother, guardian=known_resident)
+
+    _erase(session, settings, known_resident)
+    session.expire_all()
+
+    assert (known_resident.guardianships, mother.guardianships) == ([], [])
+
+
 def test_erasure_clears_personal_fields_of_their_cases(
     session: Session, settings: Settings, known_resident: Resident, their_case: Case
 ) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
+from bot.db.session import session_scope
 from bot.residents import service as residents
 from bot.residents.models import Resident
 from bot.residents.schemas import ContactUpdate, ResidentRead
@@ -19,6 +23,25 @@ def test_first_message_creates_the_resident_and_the_next_finds_them(session: Ses
     assert [(identity.channel.value, identity.external_id) for identity in first.identities] == [
         ("telegram", "42")
     ]
+
+
+def test_two_first_messages_at_once_make_one_resident(committed: Settings) -> None:
+    start = threading.Barrier(4)
+    found: list[int] = []
+
+    def first_message() -> None:
+        start.wait()
+        with session_scope(committed) as session:
+            found.append(residents.for_channel(session=session, channel="web", external_id="twice").id)
+
+    threads = [threading.Thread(target=first_message) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(found) == 4
+    assert len(set(found)) == 1
 
 
 def test_the_same_id_on_another_channel_is_another_resident(session: Session) -> None:
