@@ -14,6 +14,8 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.responses import Response
 
 from bot import health
+from bot.channels.telegram.bot import TelegramChannel
+from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.web.routes import router as web_router
 from bot.config import Settings, load_settings
 from bot.conversation.payloads import ForgedPayload
@@ -31,7 +33,9 @@ class BodySizeLimit(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"error": f"request body larger than {MAX_BODY_BYTES} bytes"}, status_code=413)
+            return JSONResponse(
+                {"error": f"request body larger than {MAX_BODY_BYTES} bytes"}, status_code=413
+            )
         return await call_next(request)
 
 
@@ -50,10 +54,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
             rasa = RasaClient(settings=settings, http=http)
+            relay = Relay(settings=settings, rasa=rasa)
             app.state.settings = settings
             app.state.rasa = rasa
-            app.state.relay = Relay(settings=settings, rasa=rasa)
-            yield
+            app.state.relay = relay
+            app.state.telegram = (
+                TelegramChannel(settings=settings, relay=relay) if settings.telegram.token else None
+            )
+            if app.state.telegram is not None:
+                await app.state.telegram.start()
+            try:
+                yield
+            finally:
+                if app.state.telegram is not None:
+                    await app.state.telegram.stop()
 
     app = FastAPI(title="Shuoshi gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_middleware(BodySizeLimit)
@@ -76,4 +90,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
     app.include_router(web_router)
+    app.include_router(telegram_router)
     return app

@@ -42,12 +42,14 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="shuoshi", description="Shuoshi (说事): the district residents' assistant")
+    root = argparse.ArgumentParser(
+        prog="shuoshi", description="Shuoshi (说事): the district residents' assistant"
+    )
     commands = root.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("run", help="train if needed, migrate, start Rasa, actions and the gateway").set_defaults(
-        handler=_run
-    )
+    commands.add_parser(
+        "run", help="train if needed, migrate, start Rasa, actions and the gateway"
+    ).set_defaults(handler=_run)
     train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if nothing changed")
     train.set_defaults(handler=_train)
@@ -62,7 +64,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return int(args.handler(args))
 
 

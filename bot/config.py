@@ -50,6 +50,8 @@ class GatewaySettings(BaseModel):
     port: int = 8000
     # Longest text a resident may send in one message, in characters.
     max_text_length: int = 2000
+    # Messages one resident may send in a minute before getting a polite "slow down".
+    rate_limit_per_minute: int = 20
 
 
 class RelaySettings(BaseModel):
@@ -140,7 +142,14 @@ class Settings(BaseSettings):
                         "payload_key": self.relay.payload_key or SecretStr(stored["payload_key"]),
                     }
                 ),
-                "rasa": self.rasa.model_copy(update={"token": self.rasa.token or SecretStr(stored["rasa_token"])}),
+                "rasa": self.rasa.model_copy(
+                    update={"token": self.rasa.token or SecretStr(stored["rasa_token"])}
+                ),
+                "telegram": self.telegram.model_copy(
+                    update={
+                        "secret_token": self.telegram.secret_token or SecretStr(stored["telegram_secret"])
+                    }
+                ),
             }
         )
 
@@ -192,7 +201,7 @@ def inherited_environment() -> dict[str, str]:
     return dict(os.environ)
 
 
-_SECRET_NAMES = ("relay_secret", "payload_key", "rasa_token")
+_SECRET_NAMES = ("relay_secret", "payload_key", "rasa_token", "telegram_secret")
 
 
 def _stored_secrets(var_dir: Path) -> dict[str, str]:

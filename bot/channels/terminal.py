@@ -34,7 +34,8 @@ def render(outcome: Outcome) -> tuple[str, list[str]]:
 async def chat(settings: Settings, *, sender: str) -> int:
     async with httpx.AsyncClient() as http:
         relay = Relay(settings=settings, rasa=RasaClient(settings=settings, http=http))
-        print("说事 Shuoshi — 输入问题，按回车发送；输入数字按按钮；Ctrl-D 退出。 Type a question; Ctrl-D quits.")
+        print("说事 Shuoshi — 输入问题，按回车发送；输入数字按按钮；Ctrl-D 退出。")
+        print("Type a question and press Enter; type a number to press a button; Ctrl-D quits.")
         buttons: list[str] = []
         while True:
             try:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (resident-facing texts read better unbroken)
 """What the gateway itself says, when Rasa cannot: everything else lives in the Rasa domain."""
 
 from __future__ import annotations
@@ -10,6 +11,16 @@ from bot.conversation.language import Language, for_reply
 class Notice(StrEnum):
     BUSY = "busy"
     NO_REPLY = "no_reply"
+    RATE_LIMITED = "rate_limited"
+    TOO_LONG = "too_long"
+    EXPIRED_BUTTON = "expired_button"
+    UNKNOWN_COMMAND = "unknown_command"
+    VOICE = "voice"
+    PHOTO = "photo"
+    STICKER = "sticker"
+    LOCATION = "location"
+    CONTACT = "contact"
+    UNSUPPORTED = "unsupported"
 
 
 _TEXTS: dict[Notice, dict[Language, str]] = {
@@ -22,7 +33,63 @@ _TEXTS: dict[Notice, dict[Language, str]] = {
         Language.SIMPLIFIED: "抱歉，这句话我没处理好，请换个说法再试一次。",
         Language.ENGLISH: "Sorry, something went wrong with that message. Please try again in other words.",
     },
+    Notice.RATE_LIMITED: {
+        Language.SIMPLIFIED: "您发得有点快，请歇一分钟再发。急事请拨打 110。",
+        Language.ENGLISH: "You are sending messages very fast. Please wait a minute. In an emergency, call 110.",
+    },
+    Notice.TOO_LONG: {
+        Language.SIMPLIFIED: "这条消息太长了，请分几次发，或者简单说说要点。",
+        Language.ENGLISH: "That message is too long. Please send it in parts, or tell me the main points.",
+    },
+    Notice.EXPIRED_BUTTON: {
+        Language.SIMPLIFIED: "这个按钮已经失效了，请直接打字告诉我，或发送 /menu。",
+        Language.ENGLISH: "That button no longer works. Please type your message, or send /menu.",
+    },
+    Notice.UNKNOWN_COMMAND: {
+        Language.SIMPLIFIED: "没有这个命令。发送 /menu 看看我能做什么。",
+        Language.ENGLISH: "I don't know that command. Send /menu to see what I can do.",
+    },
+    Notice.VOICE: {
+        Language.SIMPLIFIED: "暂时听不了语音，请打字告诉我，或者点按钮。需要帮忙也可以到村（社区）百姓说事室当面说。",
+        Language.ENGLISH: "I can't listen to voice messages yet. Please type, or press a button.",
+    },
+    Notice.PHOTO: {
+        Language.SIMPLIFIED: "收到图片或文件了。我现在还看不懂图片，请用文字说说是什么事。",
+        Language.ENGLISH: "I received your picture or file, but I can't read pictures. Please tell me in words what it is about.",
+    },
+    Notice.STICKER: {
+        Language.SIMPLIFIED: "收到您的表情啦。有什么事，直接打字告诉我就行。",
+        Language.ENGLISH: "Thanks for the sticker! Tell me in words what you need.",
+    },
+    Notice.LOCATION: {
+        Language.SIMPLIFIED: "收到位置了，不过我用不上定位。请告诉我您住在哪个镇（街道）、哪个村（社区）。",
+        Language.ENGLISH: "I received a location, but I don't use it. Please tell me your town and village or community.",
+    },
+    Notice.CONTACT: {
+        Language.SIMPLIFIED: "收到名片了。只有在登记事项、您同意隐私说明以后，我才会记下电话号码。",
+        Language.ENGLISH: "I received a contact. I only note a phone number while registering a case, after you agree to the privacy notice.",
+    },
+    Notice.UNSUPPORTED: {
+        Language.SIMPLIFIED: "这种消息我处理不了，请打字告诉我。",
+        Language.ENGLISH: "I can't handle this kind of message. Please type instead.",
+    },
 }
+
+
+def notice_for_attachment(
+    *, voice: bool, photo: bool, sticker: bool, location: bool, contact: bool
+) -> Notice:
+    """The notice that answers a message without text, by what it carries."""
+    for present, notice in (
+        (voice, Notice.VOICE),
+        (photo, Notice.PHOTO),
+        (sticker, Notice.STICKER),
+        (location, Notice.LOCATION),
+        (contact, Notice.CONTACT),
+    ):
+        if present:
+            return notice
+    return Notice.UNSUPPORTED
 
 
 def text(notice: Notice, language: Language) -> str:

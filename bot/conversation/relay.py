@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +20,12 @@ from bot.conversation import notices, payloads, transcript
 from bot.conversation.language import Language
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.db.session import session_scope
+from bot.outbox import service as outbox
 from bot.residents import service as residents
 
 logger = logging.getLogger(__name__)
 
 CHANNELS = frozenset({"web", "telegram", "terminal"})
-# How long a "the action server answers" result is trusted, in seconds.
-ACTIONS_PROBE_MAX_AGE = 2.0
 
 
 class InvalidMessage(ValueError):
@@ -46,12 +47,15 @@ class Reply:
 
 @dataclass(frozen=True)
 class Inbound:
-    """One message from a resident: typed text or a button press, never both."""
+    """One message from a resident: typed text, a button press or a channel command, one of them."""
 
     channel: str
     sender: str
     text: str | None = None
-    payload: str | None = None
+    payload: str | None = None  # a signed button payload, as the client got it
+    # A payload the channel itself issues from a fixed table (Telegram's /start → "/greet"),
+    # never one the resident typed or sent.
+    command: str | None = None
     language_hint: str | None = None  # a client's language code, used until we know better
     chosen_language: Language | None = None  # the resident picked one (a language switch)
 
@@ -61,6 +65,7 @@ class Outcome:
     replies: list[Reply]
     language: Language
     delivered: bool = True  # False when Rasa or the action server could not answer
+    elder_mode: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,32 @@ class _Resident:
     elder_mode: bool
 
 
+class RateLimiter:
+    """At most `limit` messages per conversation in any 60 seconds (in this gateway process)."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self._limit = limit
+        self._window = window
+        self._seen: dict[str, deque[float]] = {}
+
+    def allow(self, conversation_id: str) -> bool:
+        now = time.monotonic()
+        seen = self._seen.setdefault(conversation_id, deque())
+        while seen and now - seen[0] > self._window:
+            seen.popleft()
+        if len(seen) >= self._limit:
+            return False
+        seen.append(now)
+        if len(self._seen) > 10_000:  # forget quiet conversations
+            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] <= self._window}
+        return True
+
+
 class Relay:
     def __init__(self, *, settings: Settings, rasa: RasaClient) -> None:
         self._settings = settings
         self._rasa = rasa
+        self._rate = RateLimiter(settings.gateway.rate_limit_per_minute)
 
     @staticmethod
     def conversation_id(channel: str, sender: str) -> str:
@@ -85,9 +112,14 @@ class Relay:
         conversation_id = self.conversation_id(inbound.channel, inbound.sender)
         resident = await asyncio.to_thread(self._resident, inbound)
         current = inbound.chosen_language or resident.language
-        if inbound.payload is not None:
-            message = payloads.verify(
-                key=self._settings.secret("payload_key"), conversation_id=conversation_id, token=inbound.payload
+        if not self._rate.allow(conversation_id):
+            language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
+            return Outcome(
+                [Reply(notices.text(notices.Notice.RATE_LIMITED, language))], language, delivered=False
+            )
+        if inbound.payload is not None or inbound.command is not None:
+            message = inbound.command or payloads.verify(
+                key=self._settings.secret("payload_key"), conversation_id=conversation_id, token=message
             )
             language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
         else:
@@ -109,17 +141,19 @@ class Relay:
             replies = [self._reply(raw, conversation_id, language) for raw in raw_replies]
         else:
             replies = [Reply(text=notices.text(notices.Notice.BUSY, language))]
-        pressed = message if inbound.payload is not None else None
-        await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
-        return Outcome(replies=replies, language=language, delivered=delivered)
+        pressed = message if inbound.text is None else None
+        elder_mode = await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+        return Outcome(replies=replies, language=language, delivered=delivered, elder_mode=elder_mode)
 
     def _validate(self, inbound: Inbound) -> str:
         if inbound.channel not in CHANNELS:
             raise InvalidMessage(f"unknown channel {inbound.channel!r}")
         if not inbound.sender or len(inbound.sender) > 128:
             raise InvalidMessage("sender must be 1 to 128 characters")
-        if (inbound.text is None) == (inbound.payload is None):
+        if sum(part is not None for part in (inbound.text, inbound.payload, inbound.command)) != 1:
             raise InvalidMessage("send either text or payload")
+        if inbound.command is not None:
+            return inbound.command
         if inbound.payload is not None:
             if len(inbound.payload) > 512:
                 raise InvalidMessage("payload is too long")
@@ -136,8 +170,9 @@ class Relay:
         self, *, conversation_id: str, message: str, channel: str, metadata: dict[str, Any]
     ) -> tuple[list[dict[str, Any]], bool]:
         # With the action server down, Rasa would go on without the actions' effects (a form
-        # would lose its answers), so the message is not passed on at all.
-        if not await self._rasa.actions_alive(max_age=ACTIONS_PROBE_MAX_AGE):
+        # would lose its answers), so the message is not passed on at all. The check is one
+        # localhost request (about a millisecond); bench/ measures what it costs.
+        if not await self._rasa.actions_alive():
             logger.warning("relay: action server unreachable; message held back")
             return [], False
         try:
@@ -158,7 +193,9 @@ class Relay:
         buttons = tuple(
             Button(
                 title=lang.for_reply(str(button.get("title", "")), language),
-                payload=payloads.sign(key=key, conversation_id=conversation_id, payload=str(button["payload"])),
+                payload=payloads.sign(
+                    key=key, conversation_id=conversation_id, payload=str(button["payload"])
+                ),
             )
             for button in raw.get("buttons") or []
             if button.get("payload")
@@ -170,19 +207,44 @@ class Relay:
             custom=custom if isinstance(custom, dict) else None,
         )
 
+    async def pending(self, *, channel: str, sender: str) -> list[Reply]:
+        """Messages the assistant sent on its own and the resident's page has not shown yet."""
+        if channel not in CHANNELS or not sender:
+            raise InvalidMessage("unknown channel or empty sender")
+        raw, language = await asyncio.to_thread(self._take_pending, sender)
+        conversation_id = self.conversation_id(channel, sender)
+        return [self._reply(item, conversation_id, language) for item in raw]
+
+    def _take_pending(self, sender: str) -> tuple[list[dict[str, Any]], Language]:
+        with session_scope(self._settings) as session:
+            resident = residents.find_by_channel(session=session, channel="web", external_id=sender)
+            if resident is None:
+                return [], lang.DEFAULT
+            language = Language(resident.language) if resident.language in set(Language) else lang.DEFAULT
+            return outbox.take_for_web(session=session, recipient=sender), language
+
     def _resident(self, inbound: Inbound) -> _Resident:
         with session_scope(self._settings) as session:
-            resident = residents.for_channel(session=session, channel=inbound.channel, external_id=inbound.sender)
+            resident = residents.for_channel(
+                session=session, channel=inbound.channel, external_id=inbound.sender
+            )
             known = Language(resident.language) if resident.language in set(Language) else None
             return _Resident(id=resident.id, language=known, elder_mode=bool(resident.elder_mode))
 
     def _record(
-        self, known: _Resident, inbound: Inbound, pressed: str | None, language: Language, replies: list[Reply]
-    ) -> None:
+        self,
+        known: _Resident,
+        inbound: Inbound,
+        pressed: str | None,
+        language: Language,
+        replies: list[Reply],
+    ) -> bool:
+        """Writes the turn to the transcript; the resident's elder mode after the turn."""
         with session_scope(self._settings) as session:
             resident = residents.get(session=session, resident_id=known.id)
-            if resident.language != language.value:
-                resident.language = language.value
+            # Only a detection or a choice changes the language; an action may have set it meanwhile.
+            if language is not known.language and (inbound.text is not None or inbound.chosen_language):
+                residents.set_language(session=session, resident=resident, language=language.value)
             transcript.record(
                 session=session,
                 resident=resident,
@@ -193,5 +255,10 @@ class Relay:
             )
             for reply in replies:
                 transcript.record(
-                    session=session, resident=resident, direction="out", channel=inbound.channel, text=reply.text
+                    session=session,
+                    resident=resident,
+                    direction="out",
+                    channel=inbound.channel,
+                    text=reply.text,
                 )
+            return bool(resident.elder_mode)

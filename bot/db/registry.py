@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import bot.cases.models
+import bot.channels.telegram.models
 import bot.conversation.models
+import bot.outbox.models
 import bot.residents.models
 from bot.db.base import Base
 
-MODEL_MODULES = (bot.residents.models, bot.cases.models, bot.conversation.models)
+MODEL_MODULES = (
+    bot.residents.models,
+    bot.cases.models,
+    bot.conversation.models,
+    bot.outbox.models,
+    bot.channels.telegram.models,
+)
 
 metadata = Base.metadata

@@ -8,7 +8,7 @@ from types import FrameType
 
 from bot.config import Settings
 from bot.db import migrate
-from bot.launcher.processes import StartFailed, Service, all_services, stop_all, wait_until_ready
+from bot.launcher.processes import Service, StartFailed, all_services, stop_all, wait_until_ready
 from bot.launcher.training import ensure_model
 
 

@@ -56,10 +56,19 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
     wanted = fingerprint(settings.project_dir)
     settings.model_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        str(settings.rasa_executable), "train",
-        "--config", "config.yml", "--domain", "domain", "--data", *DATA,
-        "--out", str(settings.model_dir), "--fixed-model-name", MODEL_NAME,
-    ]  # fmt: skip
+        str(settings.rasa_executable),
+        "train",
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain",
+        "--data",
+        *DATA,
+        "--out",
+        str(settings.model_dir),
+        "--fixed-model-name",
+        MODEL_NAME,
+    ]
     if force:
         command.append("--force")
     print(f"Training the Rasa model (about a minute): {' '.join(command)}", flush=True)

@@ -54,7 +54,9 @@ class Stack:
         service.start(self.settings.project_dir)
         wait_until_ready([service])
 
-    def chat(self, sender: str, text: str | None = None, payload: str | None = None, **extra: Any) -> dict[str, Any]:
+    def chat(
+        self, sender: str, text: str | None = None, payload: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"sender": sender, **extra}
         if text is not None:
             body["text"] = text

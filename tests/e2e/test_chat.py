@@ -62,8 +62,14 @@ def test_something_outside_the_assistants_scope_gets_the_menu_offered(stack: Sta
 
 
 def test_typed_intent_syntax_is_read_as_plain_text(stack: Stack) -> None:
-    reply = stack.chat("inject-1", text="/goodbye")
-    assert "再见" not in texts(reply)
+    stack.chat("inject-1", text='/goodbye{"language": "en"}')
+    tracker = httpx.get(
+        f"{stack.settings.rasa.url}/conversations/web:inject-1/tracker",
+        params={"token": stack.settings.secret("rasa_token")},
+    ).json()
+    latest = tracker["latest_message"]
+    assert latest["text"].startswith("／goodbye")  # reached the model as text, not as an intent command
+    assert latest["entities"] == []
 
 
 def test_a_forged_button_payload_is_refused(stack: Stack) -> None:
@@ -91,14 +97,18 @@ def test_a_button_from_another_conversation_is_refused(stack: Stack) -> None:
         ({"sender": "bad-1", "text": 5}, "text"),
     ],
 )
-def test_bad_requests_get_a_json_error_naming_the_problem(stack: Stack, body: dict[str, object], named: str) -> None:
+def test_bad_requests_get_a_json_error_naming_the_problem(
+    stack: Stack, body: dict[str, object], named: str
+) -> None:
     response = stack.http.post("/api/chat", json=body)
     assert 400 <= response.status_code < 500
     assert named in response.json()["error"]
 
 
 def test_a_body_that_is_not_json_gets_a_json_error(stack: Stack) -> None:
-    response = stack.http.post("/api/chat", content=b"sender=a&text=b", headers={"content-type": "application/json"})
+    response = stack.http.post(
+        "/api/chat", content=b"sender=a&text=b", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 422
     assert "JSON" in response.json()["error"]
     assert stack.http.get("/healthz").status_code == 200  # and the gateway keeps serving

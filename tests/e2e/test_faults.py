@@ -10,7 +10,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize("part", ["actions", "rasa"])
-def test_a_part_down_gets_a_busy_reply_and_the_next_message_works_once_it_is_back(stack: Stack, part: str) -> None:
+def test_a_part_down_gets_a_busy_reply_and_the_next_message_works_once_it_is_back(
+    stack: Stack, part: str
+) -> None:
     stack.chat(f"fault-{part}-zh", text="你好")
     stack.chat(f"fault-{part}-en", text="hello there")
     stack.kill(part)

@@ -31,6 +31,7 @@ BOT_USER = {"id": 900000001, "is_bot": True, "first_name": "说事", "username":
 class Call:
     method: str
     params: dict[str, Any]
+    ok: bool = True  # False when the fake answered with an error (fail_next)
 
 
 @dataclass
@@ -53,7 +54,9 @@ class FakeTelegram:
     def base_file_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/file/bot"
 
-    def user(self, user_id: int, language_code: str | None = "zh-hans", first_name: str = "张") -> dict[str, Any]:
+    def user(
+        self, user_id: int, language_code: str | None = "zh-hans", first_name: str = "张"
+    ) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             user["language_code"] = language_code
@@ -101,11 +104,14 @@ class FakeTelegram:
         return update
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[dict[str, Any]]:
+        """What the bot sent successfully (refused attempts are in `calls` only)."""
         with self._lock:
             return [
                 c.params
                 for c in self.calls
-                if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+                if c.ok
+                and c.method == method
+                and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
             ]
 
     def called(self, method: str) -> list[dict[str, Any]]:
@@ -138,8 +144,8 @@ class FakeTelegram:
         method = request.path_params["method"]
         params = await _params(request)
         with self._lock:
-            self.calls.append(Call(method, params))
             failure = self.failures.get(method, []).pop(0) if self.failures.get(method) else None
+            self.calls.append(Call(method, params, ok=failure is None))
         if failure is not None:
             return JSONResponse(failure[1], status_code=failure[0])
         if method == "getUpdates":
@@ -171,8 +177,13 @@ class FakeTelegram:
             }
         if method == "getFile":
             file_id = str(params["file_id"])
-            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.files.get(file_id, b"")),
-                    "file_path": f"files/{file_id}"}  # fmt: skip
+            size = len(self.files.get(file_id, b""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_size": size,
+                "file_path": f"files/{file_id}",
+            }
         return True
 
     async def _file(self, request: Request) -> Response:

@@ -64,7 +64,9 @@ async def chat(body: ChatIn, request: Request) -> dict[str, Any]:
 
 
 @router.get("/api/chat/pending")
-async def pending(request: Request, sender: Annotated[str, Query(min_length=1, max_length=128)]) -> dict[str, Any]:
+async def pending(
+    request: Request, sender: Annotated[str, Query(min_length=1, max_length=128)]
+) -> dict[str, Any]:
     relay: Relay = request.app.state.relay
     replies = await relay.pending(channel="web", sender=sender)
     return {"replies": [reply_json(r) for r in replies]}

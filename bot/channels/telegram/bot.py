@@ -1,0 +1,257 @@
+"""The Telegram front end (python-telegram-bot 22) over the relay.
+
+Long polling by default; in webhook mode the gateway's ASGI app receives the updates (checking
+Telegram's secret token) and puts them on the application's update queue. Every text, button
+press and command goes through the relay like any other channel; this module only translates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.channels.telegram import rendering, service
+from bot.config import Settings
+from bot.conversation import notices
+from bot.conversation.language import Language, from_hint
+from bot.conversation.payloads import ForgedPayload
+from bot.conversation.relay import Inbound, InvalidMessage, Outcome, Relay, Reply
+from bot.db.session import session_scope
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+LANGUAGE_CALLBACK = "lang:"
+# Commands and the Rasa payload each stands for: a fixed table, never what a resident typed.
+COMMANDS: dict[str, str] = {
+    "start": "/greet",
+    "help": "/help",
+    "menu": "/help",
+    "elder": "/elder_mode_toggle",
+    "privacy": "/privacy",
+    "delete_my_data": "/delete_my_data",
+}
+COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "start": {"zh": "开始", "en": "Start"},
+    "menu": {"zh": "我能做什么", "en": "What I can do"},
+    "help": {"zh": "帮助", "en": "Help"},
+    "language": {"zh": "选择语言", "en": "Choose the language"},
+    "elder": {"zh": "长辈模式（字少、按钮大）开关", "en": "Elder mode (simpler replies) on or off"},
+    "privacy": {"zh": "隐私说明", "en": "Privacy notice"},
+    "delete_my_data": {"zh": "删除我的个人信息", "en": "Delete my personal data"},
+}
+SEND_ATTEMPTS = 4
+
+
+class TelegramChannel:
+    """Owns the python-telegram-bot Application and its handlers."""
+
+    def __init__(self, *, settings: Settings, relay: Relay) -> None:
+        if settings.telegram.token is None:
+            raise ValueError("TELEGRAM__TOKEN is not set")
+        self._settings = settings
+        self._relay = relay
+        self.application = self._build()
+
+    def _build(self) -> Application[Any, Any, Any, Any, Any, Any]:
+        telegram = self._settings.telegram
+        assert telegram.token is not None
+        builder = (
+            Application.builder().token(telegram.token.get_secret_value()).rate_limiter(AIORateLimiter())
+        )
+        if telegram.base_url:
+            builder = builder.base_url(f"{telegram.base_url.rstrip('/')}/bot")
+            builder = builder.base_file_url(f"{telegram.base_url.rstrip('/')}/file/bot")
+        if telegram.mode == "webhook":
+            builder = builder.updater(None)
+        application = builder.build()
+        application.add_handler(TypeHandler(Update, self.once_only), group=-1)
+        for command in COMMANDS:
+            application.add_handler(CommandHandler(command, self.on_command))
+        application.add_handler(CommandHandler("language", self.on_language_command))
+        application.add_handler(
+            CallbackQueryHandler(self.on_language_choice, pattern=f"^{LANGUAGE_CALLBACK}")
+        )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(MessageHandler(~filters.TEXT | filters.COMMAND, self.on_other))
+        application.add_error_handler(self.on_error)
+        return application
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        await self._register_commands()
+        await self.application.start()
+        telegram = self._settings.telegram
+        if telegram.mode == "webhook":
+            assert telegram.webhook_url is not None, "TELEGRAM__WEBHOOK_URL is required in webhook mode"
+            secret = telegram.secret_token.get_secret_value() if telegram.secret_token else None
+            await self.application.bot.set_webhook(telegram.webhook_url, secret_token=secret)
+        else:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
+
+    async def stop(self) -> None:
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def receive_webhook(self, data: dict[str, Any]) -> None:
+        """An update Telegram posted to the gateway (its secret token already checked)."""
+        update = Update.de_json(data, self.application.bot)
+        await self.application.update_queue.put(update)
+
+    async def _register_commands(self) -> None:
+        for code, key in (("zh", "zh"), ("en", "en"), (None, "zh")):
+            commands = [BotCommand(name, texts[key]) for name, texts in COMMAND_DESCRIPTIONS.items()]
+            await self.application.bot.set_my_commands(commands, language_code=code)
+
+    # -- handlers -----------------------------------------------------------------------------
+
+    async def once_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stops a redelivered update before any handler sees it."""
+        if not await asyncio.to_thread(self._first_delivery, update.update_id):
+            logger.info("telegram: update %s delivered again; ignored", update.update_id)
+            raise ApplicationHandlerStop
+
+    def _first_delivery(self, update_id: int) -> bool:
+        with session_scope(self._settings) as session:
+            return service.first_delivery(session=session, update_id=update_id)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A typed message."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        await self._relay_and_reply(update, Inbound(channel=CHANNEL, sender=str(user.id), text=message.text,
+                                                    language_hint=user.language_code))
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/start, /help, /menu, /elder, /privacy, /delete_my_data."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        name = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        inbound = Inbound(channel=CHANNEL, sender=str(user.id), command=COMMANDS[name],
+                          language_hint=user.language_code)
+        await self._relay_and_reply(update, inbound)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press of an inline button the assistant sent."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        await query.answer()  # always, so the button stops spinning
+        inbound = Inbound(channel=CHANNEL, sender=str(user.id), payload=query.data or "",
+                          language_hint=user.language_code)
+        await self._relay_and_reply(update, inbound)
+
+    async def on_language_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/language: three buttons, one per language."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        buttons = [[InlineKeyboardButton(title, callback_data=f"{LANGUAGE_CALLBACK}{language.value}")]
+                   for language, title in LANGUAGE_TITLES.items()]
+        await self._send(chat.id, rendering.TelegramMessage(LANGUAGE_PROMPT, InlineKeyboardMarkup(buttons)))
+
+    async def on_language_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None:
+            return
+        await query.answer()
+        try:
+            chosen = Language((query.data or "").removeprefix(LANGUAGE_CALLBACK))
+        except ValueError:
+            return
+        inbound = Inbound(channel=CHANNEL, sender=str(user.id), command="/greet", chosen_language=chosen)
+        await self._relay_and_reply(update, inbound)
+
+    async def on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Voice, photos, stickers, documents, locations, contacts and unknown commands."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        notice = notices.Notice.UNKNOWN_COMMAND if message.text else notices.notice_for_attachment(
+            voice=message.voice is not None or message.audio is not None or message.video_note is not None,
+            photo=bool(message.photo) or message.document is not None or message.video is not None,
+            sticker=message.sticker is not None,
+            location=message.location is not None or message.venue is not None,
+            contact=message.contact is not None,
+        )
+        language = from_hint(user.language_code) or Language.SIMPLIFIED
+        await self._send(message.chat_id, rendering.TelegramMessage(notices.text(notice, language)))
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("telegram: error while handling an update", exc_info=context.error)
+
+    # -- replies ------------------------------------------------------------------------------
+
+    async def _relay_and_reply(self, update: Update, inbound: Inbound) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        try:
+            outcome = await self._relay.handle(inbound)
+        except ForgedPayload:
+            language = from_hint(inbound.language_hint) or Language.SIMPLIFIED
+            outcome = Outcome([Reply(notices.text(notices.Notice.EXPIRED_BUTTON, language))], language)
+        except InvalidMessage as error:
+            logger.info("telegram: refused a message: %s", error)
+            language = from_hint(inbound.language_hint) or Language.SIMPLIFIED
+            outcome = Outcome([Reply(notices.text(notices.Notice.TOO_LONG, language))], language)
+        await self.deliver(chat.id, outcome.replies, elder_mode=outcome.elder_mode)
+
+    async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None:
+        """Sends replies in order; raises TelegramError if Telegram keeps refusing."""
+        for message in rendering.messages(replies, elder_mode=elder_mode):
+            await self._send(chat_id, message)
+
+    async def _send(self, chat_id: int, message: rendering.TelegramMessage) -> None:
+        # The rate limiter waits out a 429 (retry_after); a 5xx or a dropped connection is tried
+        # again here with backoff, so a reply is neither lost nor sent twice by us.
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await self.application.bot.send_message(chat_id, message.text, reply_markup=message.keyboard)
+                return
+            except RetryAfter as error:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(_seconds(error.retry_after))
+            except BadRequest:
+                raise  # retrying cannot fix a malformed message
+            except NetworkError:  # 5xx and connection failures
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+
+
+def _seconds(retry_after: Any) -> float:
+    return float(retry_after.total_seconds()) if hasattr(retry_after, "total_seconds") else float(retry_after)
+
+
+LANGUAGE_PROMPT = "请选择语言 / 請選擇語言 / Choose your language"
+LANGUAGE_TITLES = {
+    Language.SIMPLIFIED: "简体中文",
+    Language.TRADITIONAL: "繁體中文",
+    Language.ENGLISH: "English",
+}

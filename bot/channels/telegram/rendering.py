@@ -1,0 +1,63 @@
+"""Relay replies as Telegram messages: inline keyboards, Telegram's length limit, plain text.
+
+No parse mode is used, so nothing a resident or the assistant writes is read as markup and no
+escaping can go wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.conversation.relay import Button, Reply
+
+MAX_TEXT = 4096
+# Buttons per row: short titles go two to a row, long ones (or elder mode) one to a row.
+SHORT_TITLE = 8
+
+
+@dataclass(frozen=True)
+class TelegramMessage:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a line break or a space where there is one."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def keyboard(buttons: tuple[Button, ...], *, elder_mode: bool) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        key = InlineKeyboardButton(button.title, callback_data=button.payload)
+        fits = not elder_mode and rows and len(rows[-1]) == 1 and len(rows[-1][0].text) <= SHORT_TITLE
+        if fits and len(button.title) <= SHORT_TITLE:
+            rows[-1].append(key)
+        else:
+            rows.append([key])
+    return InlineKeyboardMarkup(rows)
+
+
+def messages(replies: list[Reply], *, elder_mode: bool) -> list[TelegramMessage]:
+    """Each reply's text in pieces; its buttons go under the last piece."""
+    out: list[TelegramMessage] = []
+    for reply in replies:
+        pieces = split_text(reply.text) or (["👇"] if reply.buttons else [])
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            out.append(
+                TelegramMessage(piece, keyboard(reply.buttons, elder_mode=elder_mode) if last else None)
+            )
+    return out

@@ -1,0 +1,77 @@
+"""Putting messages in the outbox and handing web-chat ones to the page that polls for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.cases.models import Case
+from bot.db.clock import db_now
+from bot.outbox.enums import OutboxKind, OutboxStatus
+from bot.outbox.models import OutboxItem
+from bot.residents.enums import Channel
+from bot.residents.models import Resident
+
+
+def enqueue(
+    *,
+    session: Session,
+    resident: Resident,
+    kind: OutboxKind,
+    body: dict[str, Any],
+    channel: Channel,
+    recipient: str,
+    case: Case | None = None,
+    due_at: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxItem | None:
+    """Queues one message; None if one with the same `dedupe_key` was queued before."""
+    if dedupe_key is not None and session.scalar(
+        select(OutboxItem.id).where(OutboxItem.dedupe_key == dedupe_key)
+    ):
+        return None
+    item = OutboxItem(
+        resident=resident,
+        case_id=case.id if case is not None else None,
+        kind=kind,
+        body=body,
+        channel=channel,
+        recipient=recipient,
+        dedupe_key=dedupe_key,
+    )
+    if due_at is not None:
+        item.due_at = due_at
+    session.add(item)
+    session.flush()
+    return item
+
+
+def take_for_web(*, session: Session, recipient: str) -> list[dict[str, Any]]:
+    """The replies waiting for a web-chat resident, oldest first, marked sent as they are handed over.
+
+    Items written as replies are handed over once due; items that need Rasa wait for the
+    dispatcher to render them first (status awaiting_pickup).
+    """
+    items = session.scalars(
+        select(OutboxItem)
+        .where(
+            OutboxItem.channel == Channel.WEB,
+            OutboxItem.recipient == recipient,
+            OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP]),
+            OutboxItem.due_at <= db_now(session=session),
+        )
+        .order_by(OutboxItem.due_at, OutboxItem.id)
+    ).all()
+    replies: list[dict[str, Any]] = []
+    for item in items:
+        if item.status is OutboxStatus.PENDING and "replies" not in item.body:
+            continue
+        replies.extend(item.body["replies"])
+        item.status = OutboxStatus.SENT
+        item.sent_at = db_now(session=session)
+        item.attempts += 1
+    session.flush()
+    return replies

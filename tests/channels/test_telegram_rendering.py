@@ -1,0 +1,37 @@
+"""Replies as Telegram messages: the length limit, keyboards, elder mode."""
+
+from bot.channels.telegram.rendering import MAX_TEXT, keyboard, messages, split_text
+from bot.conversation.relay import Button, Reply
+
+
+def test_a_long_reply_is_split_at_line_breaks_within_the_limit() -> None:
+    text = "\n".join(f"第{i}行：" + "说" * 90 for i in range(120))
+    pieces = split_text(text)
+    assert len(pieces) > 1
+    assert all(len(piece) <= MAX_TEXT for piece in pieces)
+    assert "\n".join(pieces) == text
+
+
+def test_a_reply_without_breaks_is_cut_hard() -> None:
+    pieces = split_text("骗" * (MAX_TEXT * 2 + 10))
+    assert [len(p) for p in pieces] == [MAX_TEXT, MAX_TEXT, 10]
+
+
+def test_buttons_go_under_the_last_piece_only() -> None:
+    reply = Reply(text="说" * (MAX_TEXT + 5), buttons=(Button("好", "/a~x"),))
+    out = messages([reply], elder_mode=False)
+    assert [m.keyboard is not None for m in out] == [False, True]
+
+
+def test_short_buttons_pair_up_and_elder_mode_puts_one_per_row() -> None:
+    buttons = (Button("是", "/a~1"), Button("否", "/b~2"), Button("我想找工作人员", "/c~3"))
+    normal = keyboard(buttons, elder_mode=False)
+    elder = keyboard(buttons, elder_mode=True)
+    assert normal is not None and elder is not None
+    assert [len(row) for row in normal.inline_keyboard] == [2, 1]
+    assert [len(row) for row in elder.inline_keyboard] == [1, 1, 1]
+
+
+def test_text_is_sent_as_it_is_without_markup() -> None:
+    out = messages([Reply(text="<b>*粗体*</b> _x_ [链接](http://a)")], elder_mode=False)
+    assert out[0].text == "<b>*粗体*</b> _x_ [链接](http://a)"

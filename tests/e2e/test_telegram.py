@@ -1,0 +1,206 @@
+"""Residents on Telegram: a gateway with Telegram on, against a local fake Bot API server and the
+real model, in polling and in webhook mode."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.config import TelegramSettings
+from bot.launcher.processes import Service
+from tests.e2e.stack import Stack
+from tests.fakes.telegram_api import FakeTelegram
+
+pytestmark = pytest.mark.e2e
+TOKEN = "123456:TEST-TOKEN"
+_users = itertools.count(7001)
+
+
+@pytest.fixture(scope="module")
+def telegram() -> Iterator[FakeTelegram]:
+    fake = FakeTelegram().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="module")
+def polling_gateway(stack: Stack, telegram: FakeTelegram) -> Iterator[Service]:
+    service = stack.extra_gateway(
+        telegram=TelegramSettings(token=TOKEN, base_url=f"http://127.0.0.1:{telegram.port}"),
+    )
+    yield service
+    service.stop()
+
+
+@pytest.fixture
+def user(polling_gateway: Service) -> int:
+    return next(_users)
+
+
+def last_text(telegram: FakeTelegram, user: int, count: int) -> str:
+    return str(telegram.wait_for_messages(user, count)[count - 1]["text"])
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def test_start_greets_with_a_menu_button_and_the_commands_are_registered(
+    telegram: FakeTelegram, user: int
+) -> None:
+    telegram.message(user, text="/start")
+    greeting = telegram.wait_for_messages(user, 1)[0]
+    assert "说事" in greeting["text"]
+    assert [b["text"] for b in buttons(greeting)] == ["我能做什么"]
+    registered = {c.get("language_code"): c["commands"] for c in telegram.called("setMyCommands")}
+    assert {"zh", "en"} <= set(registered)
+    assert {"start", "menu", "language", "elder", "privacy", "delete_my_data"} <= {
+        c["command"] for c in registered["zh"]
+    }
+
+
+def test_pressing_a_button_answers_the_callback_and_shows_the_menu(telegram: FakeTelegram, user: int) -> None:
+    telegram.message(user, text="你好")
+    greeting = telegram.wait_for_messages(user, 1)[0]
+    answered_before = len(telegram.called("answerCallbackQuery"))
+    telegram.callback(user, buttons(greeting)[0]["callback_data"])
+    assert "登记矛盾纠纷" in last_text(telegram, user, 2)
+    assert len(telegram.called("answerCallbackQuery")) == answered_before + 1
+
+
+def test_english_and_traditional_residents_are_answered_in_their_language(telegram: FakeTelegram) -> None:
+    english, traditional = next(_users), next(_users)
+    telegram.message(english, text="hello, what can you do?", language_code="en")
+    telegram.message(traditional, text="你們好，請問在嗎", language_code="zh-hant")
+    assert "Hello" in last_text(telegram, english, 1)
+    assert "區綜治中心" in last_text(telegram, traditional, 1)
+
+
+def test_a_forged_button_is_refused_politely(telegram: FakeTelegram, user: int) -> None:
+    telegram.callback(user, '/delete_my_data{"x": 1}')
+    assert "按钮已经失效" in last_text(telegram, user, 1)
+    assert telegram.called("answerCallbackQuery")
+
+
+def test_typed_command_syntax_does_not_reach_rasa_as_an_intent(telegram: FakeTelegram, user: int) -> None:
+    telegram.message(user, text="你好")
+    telegram.wait_for_messages(user, 1)
+    telegram.message(user, text='/confirm_delete_my_data{"a":1}')
+    assert "没有这个命令" in last_text(telegram, user, 2)
+
+
+def test_a_redelivered_update_is_handled_once(telegram: FakeTelegram, user: int) -> None:
+    update = telegram.message(user, text="谢谢你")
+    telegram.wait_for_messages(user, 1)
+    telegram.push({k: v for k, v in update.items() if k != "update_id"}, update_id=update["update_id"])
+    telegram.message(user, text="再见")
+    messages = telegram.wait_for_messages(user, 2)
+    assert "不客气" in messages[0]["text"]
+    assert "再见" in messages[1]["text"]
+    assert len(telegram.sent(user)) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ({"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}}, "听不了语音"),
+        ({"sticker": {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 1, "height": 1,
+                      "is_animated": False, "is_video": False}}, "表情"),
+        ({"location": {"latitude": 32.6, "longitude": 117.0}}, "哪个镇"),
+        ({"contact": {"phone_number": "13800000000", "first_name": "张"}}, "收到名片"),
+        ({"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 1, "height": 1}]}, "图片"),
+        ({"document": {"file_id": "d1", "file_unique_id": "d1", "file_name": "a.pdf"}}, "图片或文件"),
+    ],
+)
+def test_each_kind_of_non_text_message_gets_a_clear_reply(
+    telegram: FakeTelegram, user: int, content: dict[str, Any], expected: str
+) -> None:
+    telegram.message(user, **content)
+    assert expected in last_text(telegram, user, 1)
+
+
+def test_language_command_switches_to_english(telegram: FakeTelegram, user: int) -> None:
+    telegram.message(user, text="/language")
+    picker = telegram.wait_for_messages(user, 1)[0]
+    english = next(b for b in buttons(picker) if b["text"] == "English")
+    telegram.callback(user, english["callback_data"])
+    assert "Hello" in last_text(telegram, user, 2)
+    telegram.message(user, text="ok")  # short: does not switch the resident back to Chinese
+    assert not re.search(r"[\u4e00-\u9fff]", last_text(telegram, user, 3))
+
+
+def test_elder_mode_puts_one_button_per_row(telegram: FakeTelegram, user: int) -> None:
+    telegram.message(user, text="/elder")
+    assert "长辈模式打开了" in last_text(telegram, user, 1)
+    telegram.message(user, text="/delete_my_data")
+    question = telegram.wait_for_messages(user, 2)[1]
+    rows = question["reply_markup"]["inline_keyboard"]
+    assert [len(row) for row in rows] == [1, 1]
+    telegram.message(user, text="/elder")
+    assert "长辈模式关掉了" in last_text(telegram, user, 3)
+
+
+def test_too_many_messages_in_a_minute_get_a_polite_notice(telegram: FakeTelegram, user: int) -> None:
+    for _ in range(21):
+        telegram.message(user, text="你好")
+    messages = telegram.wait_for_messages(user, 21, timeout=60)
+    assert "发得有点快" in messages[20]["text"]
+    assert all("发得有点快" not in m["text"] for m in messages[:20])
+
+
+def test_a_429_with_retry_after_is_waited_out_and_the_reply_sent_once(
+    telegram: FakeTelegram, user: int
+) -> None:
+    telegram.fail_next("sendMessage", 429, retry_after=1)
+    telegram.message(user, text="谢谢")
+    assert "不客气" in last_text(telegram, user, 1)
+    attempts = [c for c in telegram.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == user]
+    assert [c.ok for c in attempts] == [False, True]  # refused once, sent once
+    assert len(telegram.sent(user)) == 1
+
+
+def test_a_server_error_is_retried(telegram: FakeTelegram, user: int) -> None:
+    telegram.fail_next("sendMessage", 502)
+    telegram.message(user, text="谢谢")
+    assert "不客气" in last_text(telegram, user, 1)
+    attempts = [c for c in telegram.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == user]
+    assert [c.ok for c in attempts] == [False, True]
+
+
+@pytest.fixture(scope="module")
+def webhook_gateway(stack: Stack, telegram: FakeTelegram) -> Iterator[Service]:
+    service = stack.extra_gateway(
+        telegram=TelegramSettings(
+            token=TOKEN, base_url=f"http://127.0.0.1:{telegram.port}", mode="webhook",
+            webhook_url="https://example.invalid/telegram/webhook", secret_token="s3cret-token",
+        ),
+    )
+    yield service
+    service.stop()
+
+
+def test_webhook_mode_checks_the_secret_token(telegram: FakeTelegram, webhook_gateway: Service) -> None:
+    assert telegram.called("setWebhook")[-1]["secret_token"] == "s3cret-token"
+    url = webhook_gateway.ready_url.replace("/healthz", "/telegram/webhook")
+    user = next(_users)
+    update = {
+        "update_id": 990000 + user,
+        "message": {"message_id": 1, "date": 0, "chat": {"id": user, "type": "private"},
+                    "from": {"id": user, "is_bot": False, "first_name": "李"}, "text": "谢谢"},
+    }
+    assert httpx.post(url, json=update).status_code == 403
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+    assert httpx.post(url, json=update, headers=wrong).status_code == 403
+    right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+    assert httpx.post(url, json=update, headers=right).status_code == 200
+    assert "不客气" in last_text(telegram, user, 1)
+    assert httpx.post(url, json=update, headers=right).status_code == 200  # Telegram sends it again
+    telegram.message(user, text="再见")  # polling gateway: proves the pipeline moved on
+    telegram.wait_for_messages(user, 2)
+    assert len(telegram.sent(user)) == 2
