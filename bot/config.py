@@ -83,6 +83,22 @@ class TelegramSettings(BaseModel):
     base_url: str | None = None
 
 
+class ConsoleSettings(BaseModel):
+    """The staff console at /console."""
+
+    # Key that signs the console's session cookies and CSRF tokens.
+    secret: SecretStr | None = None
+    # A signed-in session lasts this long, however busy.
+    session_hours: float = 10.0
+    # Failed sign-ins for one username within the window before it is locked for the window.
+    lockout_failures: int = 5
+    # Failed sign-ins from one address within the window before the address is locked.
+    lockout_failures_per_address: int = 20
+    lockout_minutes: int = 15
+    # Send cookies only over HTTPS; turn on wherever the console is served over HTTPS.
+    cookie_secure: bool = False
+
+
 class DistrictSettings(BaseModel):
     # YAML profile of the district; the bundled Datong profile when unset.
     profile: Path | None = None
@@ -103,6 +119,7 @@ class Settings(BaseSettings):
     tracker: TrackerSettings = TrackerSettings()
     telegram: TelegramSettings = TelegramSettings()
     district: DistrictSettings = DistrictSettings()
+    console: ConsoleSettings = ConsoleSettings()
 
     @property
     def database_url(self) -> str:
@@ -126,6 +143,7 @@ class Settings(BaseSettings):
             "relay_secret": self.relay.secret,
             "payload_key": self.relay.payload_key,
             "rasa_token": self.rasa.token,
+            "console_secret": self.console.secret,
         }[name]
         if value is None:
             raise RuntimeError(f"secret {name} is not set; load settings with load_settings()")
@@ -149,6 +167,9 @@ class Settings(BaseSettings):
                     update={
                         "secret_token": self.telegram.secret_token or SecretStr(stored["telegram_secret"])
                     }
+                ),
+                "console": self.console.model_copy(
+                    update={"secret": self.console.secret or SecretStr(stored["console_secret"])}
                 ),
             }
         )
@@ -201,7 +222,7 @@ def inherited_environment() -> dict[str, str]:
     return dict(os.environ)
 
 
-_SECRET_NAMES = ("relay_secret", "payload_key", "rasa_token", "telegram_secret")
+_SECRET_NAMES = ("relay_secret", "payload_key", "rasa_token", "telegram_secret", "console_secret")
 
 
 def _stored_secrets(var_dir: Path) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bot.cases.models
 import bot.channels.telegram.models
+import bot.console.models
 import bot.conversation.models
 import bot.outbox.models
 import bot.residents.models
@@ -15,6 +16,7 @@ MODEL_MODULES = (
     bot.conversation.models,
     bot.outbox.models,
     bot.channels.telegram.models,
+    bot.console.models,
 )
 
 metadata = Base.metadata

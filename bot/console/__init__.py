@@ -1,0 +1,1 @@
+"""The staff console (/console) and the staff JSON API (/api/staff)."""
