@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +23,7 @@ from bot.config import Settings, load_settings
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import InvalidMessage, Relay
+from bot.outbox.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -63,9 +66,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             if app.state.telegram is not None:
                 await app.state.telegram.start()
+            dispatcher = Dispatcher(settings=settings, rasa=rasa, relay=relay, telegram=app.state.telegram)
+            task = (
+                asyncio.create_task(dispatcher.run_forever(interval=settings.dispatcher.interval))
+                if settings.dispatcher.enabled
+                else None
+            )
             try:
                 yield
             finally:
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 if app.state.telegram is not None:
                     await app.state.telegram.stop()
 

@@ -41,6 +41,14 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _followups_dispatch(args: argparse.Namespace) -> int:
+    from bot.outbox.dispatch_once import dispatch_once
+
+    report = asyncio.run(dispatch_once(load_settings()))
+    print(report)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="shuoshi", description="Shuoshi (说事): the district residents' assistant"
@@ -59,6 +67,13 @@ def parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="the case store").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply the database migrations").set_defaults(handler=_db_upgrade)
+
+    followups = commands.add_parser("followups", help="surveys and notices").add_subparsers(
+        dest="followups_command", required=True
+    )
+    followups.add_parser("dispatch", help="one pass over the due outbox items").set_defaults(
+        handler=_followups_dispatch
+    )
     return root
 
 

@@ -99,6 +99,14 @@ class ConsoleSettings(BaseModel):
     cookie_secure: bool = False
 
 
+class DispatcherSettings(BaseModel):
+    """The outbox dispatcher that runs inside the gateway."""
+
+    enabled: bool = True
+    # Seconds between passes over the outbox.
+    interval: float = 2.0
+
+
 class DistrictSettings(BaseModel):
     # YAML profile of the district; the bundled Datong profile when unset.
     profile: Path | None = None
@@ -118,6 +126,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     tracker: TrackerSettings = TrackerSettings()
     telegram: TelegramSettings = TelegramSettings()
+    dispatcher: DispatcherSettings = DispatcherSettings()
     district: DistrictSettings = DistrictSettings()
     console: ConsoleSettings = ConsoleSettings()
 

@@ -13,9 +13,8 @@ category and optionally broken down by one of them. Statuses are taken as they a
 - 化解率 (huajie_rate, disputes settled by agreement) = disputes now resolved or closed with the
   outcome "agreement" ÷ disputes now resolved or closed × 100. Petitions and consultations do
   not enter it.
-- 满意率 (manyi_rate) = follow-up answers "satisfied" ÷ answered follow-ups × 100, over the
-  follow-ups about the period's cases; unanswered follow-ups do not count. Follow-ups do not
-  exist yet (a later issue adds them), so it is None until they do.
+- 满意率 (manyi_rate) = follow-up answers "satisfied" (满意 or 基本满意) ÷ answered follow-ups
+  × 100, over the follow-up surveys about the period's cases; unanswered surveys do not count.
 - overdue: of those, cases still open (registered, accepted, in progress) whose current
   deadline (decision while registered, handling once accepted) is before `today`.
 
@@ -76,7 +75,7 @@ class Figures:
     disputes_settled: int
     banjie_rate: Decimal | None  # 办结率
     huajie_rate: Decimal | None  # 化解率
-    # Follow-up answers; None until follow-ups exist.
+    # Follow-up survey answers about these cases.
     followups_answered: int | None
     followups_satisfied: int | None
     manyi_rate: Decimal | None  # 满意率
@@ -135,12 +134,41 @@ def satisfaction_counts(
     by: GroupBy | None = None,
 ) -> dict[str | None, tuple[int, int]] | None:
     """(satisfied, answered) follow-up answers about the selected cases, per group (None: the
-    whole selection); None while there are no follow-ups.
+    whole selection). "Satisfied" is 满意 or 基本满意; unanswered surveys do not count."""
+    from bot.followups.enums import Rating, SurveyStatus
+    from bot.followups.models import Survey
 
-    The follow-ups issue replaces this with a count over its answers table; the figures above
-    then fill 满意率 without further change.
-    """
-    return None
+    zone = profile_of(session).zone
+    group_column = _GROUP_COLUMNS[by] if by is not None else None
+    columns: list[Any] = [
+        _count(Survey.rating.in_([r for r in Rating if r.counts_as_satisfied])).label("satisfied"),
+        func.count(Survey.id).label("answered"),
+    ]
+    if group_column is not None:
+        columns.insert(0, group_column.label("group"))
+    statement = (
+        select(*columns)
+        .select_from(Survey)
+        .join(Case, Survey.case_id == Case.id)
+        .where(
+            Survey.status == SurveyStatus.ANSWERED,
+            Case.created_at >= _start_of(period.start, zone),
+            Case.created_at < _start_of(period.end, zone),
+        )
+    )
+    if township is not None:
+        statement = statement.where(Case.township == township)
+    if kind is not None:
+        statement = statement.where(Case.kind == kind)
+    if category is not None:
+        statement = statement.where(Case.category == category)
+    if group_column is not None:
+        statement = statement.group_by(group_column)
+    counts: dict[str | None, tuple[int, int]] = {}
+    for row in session.execute(statement).mappings():
+        key = row.get("group")
+        counts[None if key is None else str(getattr(key, "value", key))] = (row["satisfied"], row["answered"])
+    return counts
 
 
 def _aggregate(

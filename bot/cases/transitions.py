@@ -129,6 +129,10 @@ def transition(
         note=note,
     )
     session.flush()
+    # Notices and surveys follow from the change itself, whoever made it.
+    from bot.followups.service import on_status_change
+
+    on_status_change(session=session, case=case, old=old, new=target, actor=actor, note=note)
     return event
 
 

@@ -48,6 +48,38 @@ class RasaClient:
             raise RasaUnavailable("Rasa answered with something other than a list of messages")
         return replies
 
+    async def trigger_intent(
+        self, *, conversation_id: str, intent: str, entities: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Runs `intent` in the conversation as if the resident had sent it; the assistant's replies."""
+        try:
+            response = await self._http.post(
+                f"{self._settings.rasa.url}/conversations/{conversation_id}/trigger_intent",
+                params={"token": self._settings.secret("rasa_token")},
+                json={"name": intent, "entities": entities},
+                timeout=self._settings.rasa.timeout,
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} to trigger_intent")
+        return list(response.json().get("messages") or [])
+
+    async def active_form(self, *, conversation_id: str) -> str | None:
+        """The form the resident is in the middle of, if any (a survey must not cut into it)."""
+        try:
+            response = await self._http.get(
+                f"{self._settings.rasa.url}/conversations/{conversation_id}/tracker",
+                params={"token": self._settings.secret("rasa_token"), "include_events": "NONE"},
+                timeout=self._settings.rasa.timeout,
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for the tracker")
+        loop = (response.json().get("active_loop") or {}).get("name")
+        return str(loop) if loop else None
+
     async def rasa_alive(self) -> bool:
         return await self._alive(f"{self._settings.rasa.url}/webhooks/relay/")
 

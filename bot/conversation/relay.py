@@ -207,13 +207,17 @@ class Relay:
             custom=custom if isinstance(custom, dict) else None,
         )
 
+    def render(self, raw: list[dict[str, Any]], *, channel: str, sender: str, language: str) -> list[Reply]:
+        """Replies Rasa (or the outbox) produced, as this resident will see them."""
+        known = Language(language) if language in set(Language) else lang.DEFAULT
+        return [self._reply(item, self.conversation_id(channel, sender), known) for item in raw]
+
     async def pending(self, *, channel: str, sender: str) -> list[Reply]:
         """Messages the assistant sent on its own and the resident's page has not shown yet."""
         if channel not in CHANNELS or not sender:
             raise InvalidMessage("unknown channel or empty sender")
         raw, language = await asyncio.to_thread(self._take_pending, sender)
-        conversation_id = self.conversation_id(channel, sender)
-        return [self._reply(item, conversation_id, language) for item in raw]
+        return self.render(raw, channel=channel, sender=sender, language=language)
 
     def _take_pending(self, sender: str) -> tuple[list[dict[str, Any]], Language]:
         with session_scope(self._settings) as session:

@@ -6,6 +6,7 @@ import bot.cases.models
 import bot.channels.telegram.models
 import bot.console.models
 import bot.conversation.models
+import bot.followups.models
 import bot.outbox.models
 import bot.residents.models
 from bot.db.base import Base
@@ -15,6 +16,7 @@ MODEL_MODULES = (
     bot.cases.models,
     bot.conversation.models,
     bot.outbox.models,
+    bot.followups.models,
     bot.channels.telegram.models,
     bot.console.models,
 )

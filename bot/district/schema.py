@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -83,6 +84,48 @@ class CaseNumbering(_Strict):
         return codes
 
 
+_DURATION = re.compile(r"^(\d+)([smhd])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def duration(value: str) -> timedelta:
+    """ "3d", "48h", "30m", "10s" as a timedelta (seconds are for demos and tests)."""
+    match = _DURATION.match(value)
+    if match is None:
+        raise ValueError(f"{value!r} is not a duration like 3d, 48h, 30m or 10s")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class FollowUpRules(_Strict):
+    """When the satisfaction survey is asked after a case is resolved, and how often reminded."""
+
+    # After resolving, wait this long before asking (the resident needs time to see the result).
+    survey_delay_after_resolved: str = "3d"
+    # Between the question and each reminder.
+    reminder_interval: str = "2d"
+    reminders: int = Field(default=2, ge=0, le=2)
+    # A case resolved longer ago than this is not asked about any more.
+    no_survey_after: str = "30d"
+
+    @field_validator("survey_delay_after_resolved", "reminder_interval", "no_survey_after")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        duration(value)
+        return value
+
+    @property
+    def survey_delay(self) -> timedelta:
+        return duration(self.survey_delay_after_resolved)
+
+    @property
+    def reminder_every(self) -> timedelta:
+        return duration(self.reminder_interval)
+
+    @property
+    def too_old(self) -> timedelta:
+        return duration(self.no_survey_after)
+
+
 class DistrictProfile(_Strict):
     name: str
     name_en: str
@@ -94,6 +137,10 @@ class DistrictProfile(_Strict):
     townships: tuple[Township, ...] = Field(min_length=1)
     hotlines: tuple[Hotline, ...]
     time_limits: dict[CaseKind, TimeLimits]
+    # Whether the petition intake asks for the resident's ID number (some centres register
+    # petitions only under a verified identity; others do not ask for it in a chat).
+    petition_requires_id_number: bool = False
+    followups: FollowUpRules = FollowUpRules()
     # Where the list of townships and villages came from, for whoever maintains the file.
     sources: tuple[str, ...] = ()
 

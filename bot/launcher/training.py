@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import subprocess
+import time
 from pathlib import Path
 
 from bot.config import Settings
@@ -71,9 +72,22 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
     ]
     if force:
         command.append("--force")
-    print(f"Training the Rasa model (about a minute): {' '.join(command)}", flush=True)
-    result = subprocess.run(command, cwd=settings.project_dir, env=settings.rasa_environment(), check=False)
+    log_path = settings.var_dir / "log" / "train.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"Training the Rasa model (a few minutes; log: {log_path})", flush=True)
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        result = subprocess.run(
+            command,
+            cwd=settings.project_dir,
+            env=settings.rasa_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     if result.returncode != 0:
-        raise TrainingFailed(f"rasa train failed with exit code {result.returncode}")
+        tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
+        raise TrainingFailed(f"rasa train failed with exit code {result.returncode}:\n{tail}")
+    print(f"Trained in {time.monotonic() - started:.0f} s: {model_path(settings)}", flush=True)
     (settings.model_dir / f"{MODEL_NAME}.fingerprint").write_text(wanted + "\n")
     return model_path(settings)

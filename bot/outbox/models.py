@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.cases.models import Case
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
 from bot.outbox.enums import OutboxKind, OutboxStatus
@@ -42,3 +43,4 @@ class OutboxItem(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
 
     resident: Mapped[Resident] = relationship()
+    case: Mapped[Case | None] = relationship()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases.models import Case
+from bot.conversation import transcript
 from bot.db.clock import db_now
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
@@ -49,6 +50,21 @@ def enqueue(
     return item
 
 
+def mark_sent(*, session: Session, item: OutboxItem) -> None:
+    """The item reached the resident: recorded as sent and in their transcript."""
+    item.status = OutboxStatus.SENT
+    item.sent_at = db_now(session=session)
+    for reply in item.body.get("replies") or []:
+        transcript.record(
+            session=session,
+            resident=item.resident,
+            direction="out",
+            channel=item.channel,
+            text=str(reply.get("text") or ""),
+            case=item.case,
+        )
+
+
 def take_for_web(*, session: Session, recipient: str) -> list[dict[str, Any]]:
     """The replies waiting for a web-chat resident, oldest first, marked sent as they are handed over.
 
@@ -70,8 +86,12 @@ def take_for_web(*, session: Session, recipient: str) -> list[dict[str, Any]]:
         if item.status is OutboxStatus.PENDING and "replies" not in item.body:
             continue
         replies.extend(item.body["replies"])
-        item.status = OutboxStatus.SENT
-        item.sent_at = db_now(session=session)
-        item.attempts += 1
+        mark_sent(session=session, item=item)
     session.flush()
     return replies
+
+
+def failed(*, session: Session, limit: int = 100) -> list[OutboxItem]:
+    """Messages the dispatcher gave up on, newest first, for staff to see and act on."""
+    statement = select(OutboxItem).where(OutboxItem.status == OutboxStatus.FAILED)
+    return list(session.scalars(statement.order_by(OutboxItem.id.desc()).limit(limit)).all())

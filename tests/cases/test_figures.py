@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from bot.cases.enums import CaseStatus, ResolutionOutcome
 from bot.cases.figures import Period, figures, figures_by, rate
 from bot.cases.models import Case
+from bot.followups.enums import Rating, Solved, SurveyStatus
+from bot.followups.models import Survey
 
 MARCH = Period.month(2026, 3)
 IN_MARCH = datetime(2026, 3, 15, 2, 0, tzinfo=UTC)
@@ -91,14 +93,47 @@ def test_huajie_rate_counts_disputes_settled_by_agreement(
     assert result.huajie_rate == Decimal("85.71")
 
 
-def test_manyi_rate_is_none_until_follow_ups_exist(
+def test_manyi_rate_is_none_while_no_follow_up_was_answered(
     session: Session, register: Callable[..., list[Case]]
 ) -> None:
     register(3)
 
     result = figures(session=session, period=MARCH, today=AFTER_MARCH)
 
-    assert (result.manyi_rate, result.followups_answered, result.followups_satisfied) == (None, None, None)
+    assert (result.manyi_rate, result.followups_answered, result.followups_satisfied) == (None, 0, 0)
+
+
+def _answer(
+    session: Session, cases: list[Case], rating: Rating, status: SurveyStatus = SurveyStatus.ANSWERED
+) -> None:
+    for case in cases:
+        session.add(
+            Survey(
+                case=case,
+                resident=case.resident,
+                resolved_at=IN_MARCH,
+                status=status,
+                due_at=IN_MARCH,
+                rating=rating if status is SurveyStatus.ANSWERED else None,
+                solved=Solved.YES,
+            )
+        )
+    session.flush()
+
+
+def test_manyi_rate_counts_satisfied_and_basically_satisfied_answers(
+    session: Session, register: Callable[..., list[Case]]
+) -> None:
+    cases = register(93)
+    _answer(session, cases[:80], Rating.SATISFIED)
+    _answer(session, cases[80:87], Rating.BASICALLY_SATISFIED)
+    _answer(session, cases[87:89], Rating.NOT_SATISFIED)
+    _answer(session, cases[89:92], Rating.SATISFIED, status=SurveyStatus.UNANSWERED)
+
+    result = figures(session=session, period=MARCH, today=AFTER_MARCH)
+
+    assert (result.followups_satisfied, result.followups_answered) == (87, 89)
+    assert result.manyi_rate == Decimal("97.75")
 
 
 def test_rejected_and_withdrawn_cases_count_as_received_not_resolved(

@@ -1,0 +1,1 @@
+"""Follow-ups: status notices and satisfaction surveys after a case is handled."""
