@@ -20,6 +20,7 @@ from bot.channels.telegram.bot import TelegramChannel
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.web.routes import router as web_router
 from bot.config import Settings, load_settings
+from bot.console.setup import install as install_console
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import InvalidMessage, Relay
@@ -104,4 +105,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(web_router)
     app.include_router(telegram_router)
+    install_console(app)
     return app

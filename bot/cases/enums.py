@@ -43,6 +43,7 @@ class CaseCategory(StrEnum):
     CONSUMER = "consumer"
     DEBT = "debt"
     DAMAGES = "damages"
+    TRAFFIC = "traffic"
     DEMOLITION = "demolition"
     SOCIAL_SECURITY = "social_security"
     ENVIRONMENT = "environment"
@@ -66,6 +67,7 @@ CATEGORY_LABELS: dict[CaseCategory, str] = {
     CaseCategory.CONSUMER: "消费纠纷",
     CaseCategory.DEBT: "债务、合同纠纷",
     CaseCategory.DAMAGES: "损害赔偿纠纷",
+    CaseCategory.TRAFFIC: "交通事故纠纷",
     CaseCategory.DEMOLITION: "征地拆迁",
     CaseCategory.SOCIAL_SECURITY: "社会保障",
     CaseCategory.ENVIRONMENT: "生态环境",
@@ -125,3 +127,6 @@ class EventAction(StrEnum):
     NOTE_ADDED = "note_added"
     PERSONAL_DATA_REVEALED = "personal_data_revealed"
     PERSONAL_DATA_ERASED = "personal_data_erased"
+    # Staff wrote to the resident through the assistant (the text is the event's note).
+    REPLIED = "replied"
+    INFORMATION_REQUESTED = "information_requested"

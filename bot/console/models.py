@@ -72,7 +72,9 @@ class AuditEntry(Base):
     __tablename__ = "staff_audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
+    staff_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_users.id", ondelete="SET NULL"), index=True
+    )
     # The name at the time (or as typed, for a failed sign-in; "cli" for the command line).
     username: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))

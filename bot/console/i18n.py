@@ -1,0 +1,146 @@
+"""The console's two languages: Chinese (the default) and English.
+
+Templates write both forms side by side, `tr("受理", "Accept")`, so a string and its translation
+never drift apart; the labels of the store's vocabularies live here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from bot.cases.enums import (
+    CATEGORY_LABELS,
+    ActorRole,
+    CaseCategory,
+    CaseKind,
+    CaseStatus,
+    EventAction,
+    ResolutionOutcome,
+    StaffRole,
+)
+
+ConsoleLanguage = Literal["zh", "en"]
+LANGUAGE_COOKIE = "shuoshi_console_lang"
+
+STATUS: dict[CaseStatus, tuple[str, str]] = {
+    CaseStatus.REGISTERED: ("待受理", "Registered"),
+    CaseStatus.ACCEPTED: ("已受理", "Accepted"),
+    CaseStatus.REJECTED: ("不予受理", "Rejected"),
+    CaseStatus.WITHDRAWN: ("已撤回", "Withdrawn"),
+    CaseStatus.IN_PROGRESS: ("办理中", "In progress"),
+    CaseStatus.RESOLVED: ("已办结", "Resolved"),
+    CaseStatus.CLOSED: ("已关闭", "Closed"),
+}
+KIND: dict[CaseKind, tuple[str, str]] = {
+    CaseKind.DISPUTE: ("矛盾纠纷", "Dispute"),
+    CaseKind.PETITION: ("信访事项", "Petition"),
+    CaseKind.CONSULTATION: ("咨询", "Consultation"),
+}
+CATEGORY_EN: dict[CaseCategory, str] = {
+    CaseCategory.NEIGHBOURS: "Neighbours",
+    CaseCategory.FAMILY: "Marriage and family",
+    CaseCategory.LAND: "Land, homesteads",
+    CaseCategory.HOUSING: "Housing",
+    CaseCategory.LABOUR: "Labour, unpaid wages",
+    CaseCategory.PROPERTY_MANAGEMENT: "Property management",
+    CaseCategory.CONSUMER: "Consumer",
+    CaseCategory.DEBT: "Debts, contracts",
+    CaseCategory.DAMAGES: "Damages",
+    CaseCategory.DEMOLITION: "Land requisition, demolition",
+    CaseCategory.SOCIAL_SECURITY: "Social security",
+    CaseCategory.ENVIRONMENT: "Environment",
+    CaseCategory.PUBLIC_SERVICES: "Public services",
+    CaseCategory.OFFICIAL_CONDUCT: "Conduct of officials",
+    CaseCategory.FRAUD: "Fraud",
+    CaseCategory.OTHER: "Other",
+}
+OUTCOME: dict[ResolutionOutcome, tuple[str, str]] = {
+    ResolutionOutcome.AGREEMENT: ("调解成功", "Settled by agreement"),
+    ResolutionOutcome.NO_AGREEMENT: ("调解不成", "No agreement"),
+    ResolutionOutcome.ANSWERED: ("已答复办理", "Answered"),
+    ResolutionOutcome.REFERRED: ("已移交", "Referred"),
+}
+ROLE: dict[str, tuple[str, str]] = {
+    StaffRole.ADMIN: ("管理员", "Admin"),
+    StaffRole.SUPERVISOR: ("主管", "Supervisor"),
+    StaffRole.CASEWORKER: ("办案人员", "Caseworker"),
+    ActorRole.RESIDENT: ("群众", "Resident"),
+    ActorRole.SYSTEM: ("系统", "System"),
+}
+ACTION: dict[str, tuple[str, str]] = {
+    EventAction.CREATED: ("登记", "Registered"),
+    EventAction.STATUS_CHANGED: ("状态变更", "Status changed"),
+    EventAction.ASSIGNED: ("指派", "Assigned"),
+    EventAction.DEADLINE_EXTENDED: ("延期", "Deadline extended"),
+    EventAction.NOTE_ADDED: ("添加备注", "Note added"),
+    EventAction.PERSONAL_DATA_REVEALED: ("查看完整个人信息", "Personal data revealed"),
+    EventAction.PERSONAL_DATA_ERASED: ("删除个人信息", "Personal data erased"),
+    EventAction.REPLIED: ("回复群众", "Replied to the resident"),
+    EventAction.INFORMATION_REQUESTED: ("请群众补充材料", "Asked for more information"),
+    "signed_in": ("登录", "Signed in"),
+    "sign_in_failed": ("登录失败", "Sign-in failed"),
+    "sign_in_locked": ("登录被锁定", "Sign-in locked"),
+    "signed_out": ("退出", "Signed out"),
+    "staff_added": ("新增人员", "Staff added"),
+    "staff_deactivated": ("停用账号", "Account deactivated"),
+    "staff_activated": ("启用账号", "Account activated"),
+    "password_reset": ("重置密码", "Password reset"),
+    "token_issued": ("签发 API 令牌", "API token issued"),
+    "tokens_revoked": ("吊销 API 令牌", "API tokens revoked"),
+    "cases_exported": ("导出案件", "Cases exported"),
+    "attachment_opened": ("查看附件", "Attachment opened"),
+}
+# What the buttons that move a case to a status say.
+TRANSITION: dict[CaseStatus, tuple[str, str]] = {
+    CaseStatus.ACCEPTED: ("受理", "Accept"),
+    CaseStatus.REJECTED: ("不予受理", "Reject"),
+    CaseStatus.IN_PROGRESS: ("开始办理", "Start handling"),
+    CaseStatus.RESOLVED: ("办结", "Resolve"),
+    CaseStatus.CLOSED: ("关闭", "Close"),
+}
+
+
+class Translator:
+    """`tr(zh, en)` and the labels, in one language."""
+
+    def __init__(self, language: ConsoleLanguage) -> None:
+        self.language = language
+
+    def __call__(self, zh: str, en: str) -> str:
+        return en if self.language == "en" else zh
+
+    def _pick(self, pair: tuple[str, str] | None, fallback: str) -> str:
+        return fallback if pair is None else self(*pair)
+
+    def status(self, value: CaseStatus | str) -> str:
+        return self._pick(STATUS.get(CaseStatus(value)), str(value))
+
+    def kind(self, value: CaseKind | str) -> str:
+        return self._pick(KIND.get(CaseKind(value)), str(value))
+
+    def category(self, value: CaseCategory | str) -> str:
+        item = CaseCategory(value)
+        # A category added to the store before it has an English label here still shows.
+        english = CATEGORY_EN.get(item) or item.value.replace("_", " ").capitalize()
+        return english if self.language == "en" else CATEGORY_LABELS.get(item, english)
+
+    def outcome(self, value: ResolutionOutcome | str | None) -> str:
+        return "" if value is None else self._pick(OUTCOME.get(ResolutionOutcome(value)), str(value))
+
+    def role(self, value: StrEnum | str) -> str:
+        return self._pick(ROLE.get(str(value)), str(value))
+
+    def action(self, value: str) -> str:
+        base, _, status = str(value).partition(":")
+        label = self._pick(ACTION.get(base), base)
+        return f"{label} → {self.status(status)}" if status else label
+
+    def transition(self, old: CaseStatus, new: CaseStatus) -> str:
+        if old is CaseStatus.RESOLVED and new is CaseStatus.IN_PROGRESS:
+            return self("重新办理", "Reopen")
+        return self._pick(TRANSITION.get(new), new.value)
+
+
+def language_of(value: str | None) -> ConsoleLanguage:
+    return "en" if value == "en" else "zh"
