@@ -49,6 +49,82 @@ def _followups_dispatch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_add(args: argparse.Namespace) -> int:
+    from bot.console import service as console
+    from bot.db.errors import DomainError
+    from bot.db.session import session_scope
+
+    if not args.password_stdin:
+        print("give the password on standard input, with --password-stdin", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with session_scope(load_settings()) as session:
+            staff = console.add_staff(
+                session=session,
+                username=args.username,
+                password=password,
+                role=args.role,
+                township=args.township,
+                display_name=args.name,
+            )
+            print(f"added {staff.username} ({staff.role.value}, {staff.township or 'whole district'})")
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _staff_token(args: argparse.Namespace) -> int:
+    from bot.cases import staff as staff_service
+    from bot.console import auth
+    from bot.db.errors import DomainError
+    from bot.db.session import session_scope
+
+    try:
+        with session_scope(load_settings()) as session:
+            token = auth.issue_token(
+                session=session, staff=staff_service.get(session=session, username=args.username)
+            )
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(token)
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from bot.console import exports
+    from bot.console import service as console
+    from bot.db.session import session_scope
+
+    try:
+        filters = console.CaseFilter(
+            status=args.status,
+            kind=args.kind,
+            township=args.township,
+            category=args.category,
+            received_from=args.received_from,
+            received_to=args.received_to,
+            text=args.text,
+        )
+    except ValidationError as error:
+        print(error, file=sys.stderr)
+        return 2
+    with session_scope(load_settings()) as session:
+        rows = console.export_rows(session=session, staff=None, filters=filters, channel=f"cli {args.format}")
+    data = exports.to_xlsx(rows) if args.format == "xlsx" else exports.to_csv(rows)
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        with open(args.output, "wb") as out:
+            out.write(data)
+        print(f"{len(rows)} cases written to {args.output}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="shuoshi", description="Shuoshi (说事): the district residents' assistant"
@@ -67,6 +143,29 @@ def parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="the case store").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply the database migrations").set_defaults(handler=_db_upgrade)
+
+    staff = commands.add_parser("staff", help="staff accounts of the console").add_subparsers(
+        dest="staff_command", required=True
+    )
+    add = staff.add_parser("add", help="add a staff account (the password is read from standard input)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["admin", "supervisor", "caseworker"])
+    add.add_argument("--township", help="limit the account to one township (required for caseworkers)")
+    add.add_argument("--name", help="the name shown in the console")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=_staff_add)
+    token = staff.add_parser("token", help="print a new bearer token for /api/staff")
+    token.add_argument("username")
+    token.set_defaults(handler=_staff_token)
+
+    export = commands.add_parser("export", help="write the case list (whole district) as CSV or XLSX")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+    for name in ("status", "kind", "township", "category", "text"):
+        export.add_argument(f"--{name}")
+    export.add_argument("--from", dest="received_from", help="received on or after this day (YYYY-MM-DD)")
+    export.add_argument("--to", dest="received_to", help="received on or before this day (YYYY-MM-DD)")
+    export.set_defaults(handler=_export)
 
     followups = commands.add_parser("followups", help="surveys and notices").add_subparsers(
         dest="followups_command", required=True

@@ -83,7 +83,7 @@ class CaseFilter(BaseModel):
     received_from: Annotated[date | None, _Blank] = None
     received_to: Annotated[date | None, _Blank] = None
     # Part of the number, the title or the description.
-    text: Annotated[str | None, _Blank, Field(max_length=100)] = None
+    text: Annotated[str | None, _Blank] = Field(default=None, max_length=100)
     page: int = Field(default=1, ge=1, le=100_000)
 
     def query(self, page: int | None = None) -> str:
