@@ -1,0 +1,186 @@
+"""Knowledge actions, run on saved trackers (the shape Rasa 3.6 sends) with CollectingDispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import knowledge as actions
+from bot.knowledge import ranking
+
+
+def parse_data(text: str, ranked: list[tuple[str, float]], intent: str = "faq") -> dict[str, Any]:
+    """What Rasa's NLU (DIET + ResponseSelector) puts in `latest_message`."""
+    best_key, best_confidence = ranked[0]
+    return {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.97},
+        "entities": [],
+        "response_selector": {
+            "all_retrieval_intents": ["faq"],
+            "faq": {
+                "response": {
+                    "responses": [{"text": "..."}],
+                    "confidence": best_confidence,
+                    "intent_response_key": f"faq/{best_key}",
+                    "utter_action": f"utter_faq/{best_key}",
+                },
+                "ranking": [
+                    {"id": index, "confidence": confidence, "intent_response_key": f"faq/{key}"}
+                    for index, (key, confidence) in enumerate(ranked)
+                ],
+            },
+        },
+    }
+
+
+def button_press(intent: str, **entities: str) -> dict[str, Any]:
+    return {
+        "text": "/" + intent,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [{"entity": name, "value": value} for name, value in entities.items()],
+    }
+
+
+def bot_said(utter_action: str) -> dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": utter_action}}
+
+
+def saved(
+    latest_message: dict[str, Any], *, language: str = "zh-Hans", events: list | None = None
+) -> Tracker:
+    return Tracker(
+        sender_id="web:resident-1",
+        slots={"language": language, "elder_mode": False},
+        latest_message=latest_message,
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action: Any, tracker: Tracker) -> list[dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages
+
+
+def test_a_confident_answer_is_given() -> None:
+    tracker = saved(parse_data("刷单返利靠谱吗", [("fraud_brush", 0.93), ("fraud_invest", 0.03)]))
+
+    [message] = run(actions.ActionFaqAnswer(), tracker)
+
+    assert message["response"] == "utter_faq/fraud_brush"
+
+
+def test_an_unsure_answer_becomes_did_you_mean_with_the_top_three_and_a_person() -> None:
+    ranked = [("law_wages", 0.31), ("law_labour_arbitr", 0.28), ("law_no_contract", 0.2), ("law_debt", 0.1)]
+    tracker = saved(parse_data("钱的事", ranked))
+
+    [message] = run(actions.ActionFaqAnswer(), tracker)
+
+    assert message["response"] == "utter_faq_did_you_mean"
+    titles = [button["title"] for button in message["buttons"]]
+    assert titles == ["被拖欠工资怎么办", "劳动仲裁", "没签劳动合同", "找工作人员"]
+    assert message["buttons"][0]["payload"] == '/faq_pick{"faq_key":"law_wages"}'
+
+
+def test_did_you_mean_speaks_english_to_an_english_speaker() -> None:
+    ranked = [("law_wages", 0.4), ("law_debt", 0.3), ("law_consumer", 0.2)]
+    tracker = saved(parse_data("money", ranked, intent="nlu_fallback"), language="en")
+
+    [message] = run(actions.ActionFaqDidYouMean(), tracker)
+
+    titles = [button["title"] for button in message["buttons"]]
+    assert titles[:2] == ["Unpaid wages", "Money lent and not repaid"]
+    assert message["buttons"][-1]["title"] == "Talk to a person"
+
+
+def test_nothing_close_means_the_plain_not_understood_reply() -> None:
+    tracker = saved({"text": "asdf", "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []})
+
+    [message] = run(actions.ActionFaqDidYouMean(), tracker)
+
+    assert message["response"] == "utter_faq_did_you_mean_none"
+
+
+def test_more_follows_the_button() -> None:
+    tracker = saved(button_press("faq_more", faq_key="law_dv"))
+
+    [message] = run(actions.ActionFaqMore(), tracker)
+
+    assert message["response"] == "utter_more_law_dv"
+
+
+def test_more_typed_after_an_answer_explains_that_answer() -> None:
+    tracker = saved(
+        {"text": "详细说说", "intent": {"name": "faq_more", "confidence": 0.9}, "entities": []},
+        events=[bot_said("utter_faq/trick_screen"), {"event": "user", "text": "详细说说"}],
+    )
+
+    [message] = run(actions.ActionFaqMore(), tracker)
+
+    assert message["response"] == "utter_more_trick_screen"
+
+
+def test_more_without_any_answer_asks_which() -> None:
+    tracker = saved({"text": "详细说说", "intent": {"name": "faq_more", "confidence": 0.9}, "entities": []})
+
+    [message] = run(actions.ActionFaqMore(), tracker)
+
+    assert message["response"] == "utter_faq_which_answer"
+
+
+def test_show_the_law_quotes_every_cited_article_from_the_statute_database() -> None:
+    tracker = saved(button_press("faq_article", faq_key="law_mediation_deal"))
+
+    messages = run(actions.ActionFaqArticle(), tracker)
+
+    assert [m["response"] for m in messages] == ["utter_faq_article"] * 3
+    assert [m["number"] for m in messages] == ["第三十一条", "第三十二条", "第三十三条"]
+    assert messages[0]["law"] == "中华人民共和国人民调解法"
+    assert "具有法律约束力" in messages[0]["text"]
+    assert messages[2]["law_en"] == "People's Mediation Law" and messages[2]["article"] == 33
+
+
+def test_show_the_law_for_an_answer_without_articles_says_so() -> None:
+    tracker = saved(button_press("faq_article", faq_key="law_petition"))
+
+    [message] = run(actions.ActionFaqArticle(), tracker)
+
+    assert message["response"] == "utter_faq_article_none"
+
+
+def test_a_picked_answer_is_given_and_an_unknown_key_is_not() -> None:
+    [picked] = run(actions.ActionFaqPick(), saved(button_press("faq_pick", faq_key="fraud_cheated")))
+    [unknown] = run(actions.ActionFaqPick(), saved(button_press("faq_pick", faq_key="no_such_answer")))
+
+    assert picked["response"] == "utter_faq/fraud_cheated"
+    assert unknown["response"] == "utter_faq_which_answer"
+
+
+def test_browsing_goes_from_groups_to_topics_to_questions() -> None:
+    [groups] = run(actions.ActionFaqTopics(), saved(button_press("faq_topics")))
+    [topics] = run(actions.ActionFaqTopics(), saved(button_press("faq_topics", faq_topic="law")))
+    [questions] = run(actions.ActionFaqTopics(), saved(button_press("faq_topics", faq_topic="work")))
+
+    assert [b["title"] for b in groups["buttons"]] == ["防骗知识", "法律常识"]
+    assert topics["buttons"][0]["payload"] == '/faq_topics{"faq_topic":"dispute"}'
+    assert questions["response"] == "utter_faq_choose_question"
+    assert questions["buttons"][0]["payload"] == '/faq_pick{"faq_key":"law_wages"}'
+
+
+def test_talk_to_a_person_says_where_to_go_until_consultations_are_wired() -> None:
+    [message] = run(actions.ActionAskHuman(), saved(button_press("ask_human", faq_key="law_wages")))
+
+    assert message["response"] == "utter_ask_human_unavailable"
+
+
+def test_the_last_answer_is_found_among_other_bot_messages() -> None:
+    events = [bot_said("utter_faq/law_leak"), bot_said("utter_faq_article"), {"event": "action"}]
+    assert ranking.last_answered(events) == "law_leak"
