@@ -1,6 +1,7 @@
 """Knowledge actions: answer a question, say more, quote the law, browse, "did you mean", and
-hand over to a person. Every reply is a response from domain/knowledge*.yml; the catalogue in
-bot.knowledge supplies only keys, button titles and the cited articles."""
+open a consultation case for "talk to a person". Every reply is a response from
+domain/knowledge*.yml; the catalogue in bot.knowledge supplies only keys, button titles and the
+cited articles."""
 
 from __future__ import annotations
 
@@ -10,8 +11,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.knowledge import content, ranking, statutes
+from actions.common import resident_of, settings
+from bot.cases import service as cases
+from bot.cases.enums import CaseKind
+from bot.db.session import session_scope
+from bot.district import profile_of
+from bot.knowledge import consultation, content, ranking, statutes
 from bot.knowledge.content import LABELS, Lang, lang_of, payload
+from bot.residents.enums import Channel
 
 
 def _lang(tracker: Tracker) -> Lang:
@@ -178,8 +185,8 @@ class ActionFaqTopics(Action):
 
 
 class ActionAskHuman(Action):
-    """'Talk to a person'. Opening a consultation case waits for the case store's
-    `bot.cases.service.create` to be wired here; until then it says where to go in person."""
+    """'Talk to a person': opens a consultation case that staff see in their queue, once the
+    resident's township is known (from the resident's record or a township button)."""
 
     def name(self) -> str:
         return "action_ask_human"
@@ -187,5 +194,42 @@ class ActionAskHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_ask_human_unavailable")
+        with session_scope(settings()) as session:
+            profile = profile_of(session)
+            resident = resident_of(tracker, session=session)
+            names = [town.name for town in profile.townships]
+            township = _chosen_township(tracker, names) or resident.township
+            if not township or profile.township(township) is None:
+                buttons = [
+                    _button(town.name, payload("ask_human", faq_place=str(number)))
+                    for number, town in enumerate(profile.townships, 1)
+                ]
+                dispatcher.utter_message(response="utter_ask_human_township", buttons=buttons)
+                return []
+            case_in = consultation.request(
+                key=_key_in_context(tracker),
+                question=_last_question(tracker),
+                township=township,
+                channel=Channel(tracker.sender_id.partition(":")[0]),
+                language=tracker.get_slot("language"),
+            )
+            case = cases.create(session=session, case_in=case_in, resident=resident)
+            number, days = case.number, profile.limits(CaseKind.CONSULTATION).accept_within_days
+        dispatcher.utter_message(response="utter_consultation_opened", number=number, days=days)
         return []
+
+
+def _chosen_township(tracker: Tracker, names: list[str]) -> str | None:
+    chosen = next(tracker.get_latest_entity_values("faq_place"), None)
+    if chosen is None or not str(chosen).isdigit() or not 1 <= int(chosen) <= len(names):
+        return None
+    return names[int(chosen) - 1]
+
+
+def _last_question(tracker: Tracker) -> str | None:
+    """The last thing the resident typed (not a button), for staff to see what was asked."""
+    for event in reversed(tracker.events):
+        text = event.get("text") or ""
+        if event.get("event") == "user" and text and not text.startswith("/"):
+            return str(text)
+    return None

@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions import knowledge as actions
+from bot.cases.enums import CaseCategory, CaseKind, CaseStatus
+from bot.cases.models import Case
+from bot.config import Settings
+from bot.db.session import session_scope
 from bot.knowledge import ranking
 
 
@@ -175,10 +181,45 @@ def test_browsing_goes_from_groups_to_topics_to_questions() -> None:
     assert questions["buttons"][0]["payload"] == '/faq_pick{"faq_key":"law_wages"}'
 
 
-def test_talk_to_a_person_says_where_to_go_until_consultations_are_wired() -> None:
+@pytest.fixture
+def store(committed: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The actions' settings point at the test store (built by the migrations, emptied afterwards)."""
+    monkeypatch.setattr(actions, "settings", lambda: committed)
+    return committed
+
+
+def test_talk_to_a_person_first_asks_the_township_with_a_button_each(store: Settings) -> None:
     [message] = run(actions.ActionAskHuman(), saved(button_press("ask_human", faq_key="law_wages")))
 
-    assert message["response"] == "utter_ask_human_unavailable"
+    assert message["response"] == "utter_ask_human_township"
+    assert message["buttons"][0] == {"title": "大通街道", "payload": '/ask_human{"faq_place":"1"}'}
+    with session_scope(store) as session:
+        assert session.scalars(select(Case)).all() == []
+
+
+def test_talk_to_a_person_opens_a_consultation_case_staff_can_see(store: Settings) -> None:
+    tracker = saved(
+        button_press("ask_human", faq_place="2"),
+        events=[
+            {"event": "user", "text": "老板欠我三个月工资不给"},
+            bot_said("utter_faq/law_wages"),
+            {"event": "user", "text": '/ask_human{"faq_key":"law_wages"}'},
+            {"event": "bot", "text": "请问您住在哪个镇（街道）？", "metadata": {}},
+        ],
+    )
+
+    [message] = run(actions.ActionAskHuman(), tracker)
+
+    with session_scope(store) as session:
+        [case] = session.scalars(select(Case)).all()
+        assert case.kind is CaseKind.CONSULTATION and case.status is CaseStatus.REGISTERED
+        assert case.category is CaseCategory.LABOUR
+        assert case.township == "洛河镇"
+        assert case.title == "咨询：被拖欠工资怎么办"
+        assert "老板欠我三个月工资不给" in case.description
+        number = case.number
+    assert message["response"] == "utter_consultation_opened"
+    assert (message["number"], message["days"]) == (number, 1)
 
 
 def test_the_last_answer_is_found_among_other_bot_messages() -> None:

@@ -1,0 +1,221 @@
+"""NLU evaluation on a held-out split of the project's own examples, with a baseline.
+
+    .venv-rasa/bin/python bench/nlu_eval/run.py            # split, train, test, baseline, table
+    .venv-rasa/bin/python bench/nlu_eval/run.py --split-only
+
+Runs with the Rasa venv's Python (Rasa, scikit-learn and jieba are there; nothing of `bot` is
+imported). Steps:
+1. Split nlu_data/*.yml: per label (an intent, or faq/<key> for the retrieval intent), a fixed
+   share of the examples (20%, seed 42) is held out; labels with fewer than 5 examples stay in
+   training. Writes <out>/train.yml and <out>/test.yml.
+2. `rasa train nlu` on train.yml with the project's config.yml and domain, then `rasa test nlu`
+   on test.yml: intent and response-selection reports.
+3. Baseline on the same split: TF-IDF (jieba words + character 1-4-grams) and logistic regression
+   over the full labels; intents are scored with faq/* folded into faq, responses on the held-out
+   faq examples with the best faq/* label.
+4. Prints a markdown table (also <out>/report.md) with macro-F1 and the most confused pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import random
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+ENTITY = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
+RETRIEVAL = "faq"
+
+
+def load_examples(folder: Path) -> dict[str, list[str]]:
+    """Every labelled example line (raw, annotations kept) by label."""
+    examples: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(folder.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in data.get("nlu") or []:
+            if "intent" not in item:
+                continue  # synonyms, lookups, regexes stay out of the split
+            for line in str(item.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    examples[item["intent"]].append(line[2:].strip())
+    return examples
+
+
+def split(examples: dict[str, list[str]], share: float, seed: int) -> tuple[dict, dict]:
+    rng = random.Random(seed)
+    train: dict[str, list[str]] = {}
+    test: dict[str, list[str]] = {}
+    for label in sorted(examples):
+        items = sorted(examples[label])
+        rng.shuffle(items)
+        held = round(len(items) * share) if len(items) >= 5 else 0
+        test[label], train[label] = items[:held], items[held:]
+    return train, {label: items for label, items in test.items() if items}
+
+
+def write_nlu(path: Path, data: dict[str, list[str]]) -> None:
+    lines = ['version: "3.1"', "nlu:"]
+    for label, items in data.items():
+        lines.append(f"  - intent: {label}")
+        lines.append("    examples: |")
+        lines.extend(f"      - {item}" for item in items)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def plain(text: str) -> str:
+    return ENTITY.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def rasa(*args: str) -> None:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    subprocess.run([str(RASA), *args], cwd=ROOT, env=env, check=True)
+
+
+def confused_pairs(errors: list[dict], truth: str, predicted: str, top: int = 5) -> list[tuple[str, str, int]]:
+    pairs = Counter((e[truth], e[predicted]) for e in errors if e[truth] != e[predicted])
+    return [(a, b, n) for (a, b), n in pairs.most_common(top)]
+
+
+def rasa_scores(results: Path) -> dict:
+    intent = json.loads((results / "intent_report.json").read_text())
+    response = json.loads((results / "response_selection_report.json").read_text())
+    intent_errors = json.loads((results / "intent_errors.json").read_text()) if (results / "intent_errors.json").exists() else []
+    response_errors_path = results / "response_selection_errors.json"
+    response_errors = json.loads(response_errors_path.read_text()) if response_errors_path.exists() else []
+    return {
+        "intent_f1": intent["macro avg"]["f1-score"],
+        "intent_acc": intent.get("accuracy"),
+        "response_f1": response["macro avg"]["f1-score"],
+        "response_acc": response.get("accuracy"),
+        "intent_confused": [
+            (e["intent"], e["intent_prediction"]["name"]) for e in intent_errors
+        ],
+        "response_confused": [
+            (e["intent_response_key_target"], e["intent_response_key_prediction"]["name"])
+            for e in response_errors
+        ],
+    }
+
+
+def baseline_scores(train: dict[str, list[str]], test: dict[str, list[str]], seed: int) -> dict:
+    import jieba
+    import numpy as np
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, f1_score
+
+    jieba.setLogLevel(logging.WARNING)
+    x_train = [plain(t) for label in train for t in train[label]]
+    y_train = [label for label in train for _ in train[label]]
+    x_test = [plain(t) for label in test for t in test[label]]
+    y_test = [label for label in test for _ in test[label]]
+
+    words = TfidfVectorizer(tokenizer=lambda t: jieba.lcut(t.lower()), token_pattern=None, sublinear_tf=True)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, lowercase=True)
+    features_train = hstack([words.fit_transform(x_train), chars.fit_transform(x_train)]).tocsr()
+    features_test = hstack([words.transform(x_test), chars.transform(x_test)]).tocsr()
+    model = LogisticRegression(C=20.0, max_iter=3000, random_state=seed)
+    model.fit(features_train, y_train)
+    probabilities = model.predict_proba(features_test)
+    classes = list(model.classes_)
+
+    def intent_of(label: str) -> str:
+        return label.split("/", 1)[0]
+
+    predicted = [classes[i] for i in probabilities.argmax(axis=1)]
+    intent_true = [intent_of(y) for y in y_test]
+    intent_pred = [intent_of(y) for y in predicted]
+
+    faq_columns = [i for i, c in enumerate(classes) if c.startswith(f"{RETRIEVAL}/")]
+    rows = [i for i, y in enumerate(y_test) if y.startswith(f"{RETRIEVAL}/")]
+    response_true = [y_test[i] for i in rows]
+    response_pred = [classes[faq_columns[int(np.argmax(probabilities[i, faq_columns]))]] for i in rows]
+    return {
+        "intent_f1": f1_score(intent_true, intent_pred, average="macro"),
+        "intent_acc": accuracy_score(intent_true, intent_pred),
+        "response_f1": f1_score(response_true, response_pred, average="macro"),
+        "response_acc": accuracy_score(response_true, response_pred),
+        "intent_confused": list(zip(intent_true, intent_pred, strict=True)),
+        "response_confused": list(zip(response_true, response_pred, strict=True)),
+    }
+
+
+def top_confusions(pairs: list[tuple[str, str]], top: int = 5) -> str:
+    counts = Counter((a, b) for a, b in pairs if a != b)
+    if not counts:
+        return "none"
+    return "; ".join(f"{a} → {b} ({n})" for (a, b), n in counts.most_common(top))
+
+
+def report(rasa_result: dict, baseline: dict, sizes: tuple[int, int, int, int]) -> str:
+    train_n, test_n, labels, faq_test = sizes
+    lines = [
+        f"Held-out split: {test_n} test / {train_n} training examples, {labels} labels "
+        f"({faq_test} test examples of the `faq` retrieval intent).",
+        "",
+        "| model | intent macro-F1 | intent accuracy | response macro-F1 | response accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for name, scores in (("Rasa (DIET + ResponseSelector)", rasa_result), ("TF-IDF + logistic regression", baseline)):
+        lines.append(
+            f"| {name} | {scores['intent_f1']:.3f} | {scores['intent_acc']:.3f} | "
+            f"{scores['response_f1']:.3f} | {scores['response_acc']:.3f} |"
+        )
+    lines += [
+        "",
+        f"Most confused (Rasa, intents): {top_confusions(rasa_result['intent_confused'])}",
+        "",
+        f"Most confused (Rasa, answers): {top_confusions(rasa_result['response_confused'])}",
+        "",
+        f"Most confused (baseline, answers): {top_confusions(baseline['response_confused'])}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="NLU evaluation on a held-out split")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "nlu_eval" / "out")
+    parser.add_argument("--share", type=float, default=0.2)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--config", default="config.yml")
+    parser.add_argument("--split-only", action="store_true")
+    args = parser.parse_args()
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    train, test = split(load_examples(ROOT / "nlu_data"), args.share, args.seed)
+    write_nlu(args.out / "train.yml", train)
+    write_nlu(args.out / "test.yml", test)
+    sizes = (
+        sum(map(len, train.values())),
+        sum(map(len, test.values())),
+        len(train),
+        sum(len(v) for k, v in test.items() if k.startswith(f"{RETRIEVAL}/")),
+    )
+    print(f"split: {sizes[0]} train, {sizes[1]} test, {sizes[2]} labels", file=sys.stderr)
+    if args.split_only:
+        return 0
+
+    rasa("train", "nlu", "--config", args.config, "--domain", "domain", "--nlu", str(args.out / "train.yml"),
+         "--out", str(args.out / "models"), "--fixed-model-name", "eval")
+    rasa("test", "nlu", "--model", str(args.out / "models" / "eval.tar.gz"), "--nlu", str(args.out / "test.yml"),
+         "--out", str(args.out / "results"), "--no-plot")
+    text = report(rasa_scores(args.out / "results"), baseline_scores(train, test, args.seed), sizes)
+    (args.out / "report.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
