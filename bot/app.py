@@ -24,6 +24,7 @@ from bot.console.setup import install as install_console
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import InvalidMessage, Relay
+from bot.district import load_profile
 from bot.outbox.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def _field_errors(error: RequestValidationError) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    load_profile(settings)  # a bad district profile stops the gateway, naming the field
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -99,6 +99,11 @@ class ConsoleSettings(BaseModel):
     cookie_secure: bool = False
 
 
+class TranscriptSettings(BaseModel):
+    # Days a message not tied to a case is kept; messages of a case stay with the case.
+    retention_days: int = 180
+
+
 class DispatcherSettings(BaseModel):
     """The outbox dispatcher that runs inside the gateway."""
 
@@ -127,6 +132,7 @@ class Settings(BaseSettings):
     tracker: TrackerSettings = TrackerSettings()
     telegram: TelegramSettings = TelegramSettings()
     dispatcher: DispatcherSettings = DispatcherSettings()
+    transcript: TranscriptSettings = TranscriptSettings()
     district: DistrictSettings = DistrictSettings()
     console: ConsoleSettings = ConsoleSettings()
 

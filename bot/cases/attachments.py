@@ -119,3 +119,30 @@ def delete(*, session: Session, settings: Settings, attachment: Attachment) -> N
     attachment.path = None
     attachment.deleted_at = db_now(session=session)
     session.flush()
+
+
+def open_case_for(*, session: Session, resident: Resident) -> Case | None:
+    """The resident's most recent open case: where a file they send now belongs."""
+    from bot.cases.service import for_resident
+
+    open_cases = for_resident(session=session, resident=resident, open_only=True)
+    return open_cases[0] if open_cases else None
+
+
+def attach_to_open_case(
+    *,
+    session: Session,
+    settings: Settings,
+    resident: Resident,
+    data: bytes,
+    limits: AttachmentLimits | None = None,
+) -> Attachment | None:
+    """Stores a file as evidence on the resident's most recent open case; None if none is open.
+
+    Raises AttachmentRejected (with the reason) for a file that is too large or of a kind we do
+    not keep.
+    """
+    case = open_case_for(session=session, resident=resident)
+    if case is None:
+        return None
+    return store(session=session, settings=settings, resident=resident, data=data, case=case, limits=limits)

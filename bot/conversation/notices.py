@@ -21,6 +21,8 @@ class Notice(StrEnum):
     LOCATION = "location"
     CONTACT = "contact"
     UNSUPPORTED = "unsupported"
+    FILE_ATTACHED = "file_attached"
+    FILE_REJECTED = "file_rejected"
 
 
 _TEXTS: dict[Notice, dict[Language, str]] = {
@@ -69,6 +71,14 @@ _TEXTS: dict[Notice, dict[Language, str]] = {
         Language.SIMPLIFIED: "收到名片了。只有在登记事项、您同意隐私说明以后，我才会记下电话号码。",
         Language.ENGLISH: "I received a contact. I only note a phone number while registering a case, after you agree to the privacy notice.",
     },
+    Notice.FILE_ATTACHED: {
+        Language.SIMPLIFIED: "收到了，已作为证据附在您的事项 {number} 上，工作人员能看到。",
+        Language.ENGLISH: "Received. It is attached to your case {number} as evidence; staff can see it.",
+    },
+    Notice.FILE_REJECTED: {
+        Language.SIMPLIFIED: "这个文件没能保存（{reason}）。只收照片、PDF 和语音，每个不超过 10 MB。",
+        Language.ENGLISH: "That file could not be kept ({reason}). Photos, PDFs and voice messages up to 10 MB only.",
+    },
     Notice.UNSUPPORTED: {
         Language.SIMPLIFIED: "这种消息我处理不了，请打字告诉我。",
         Language.ENGLISH: "I can't handle this kind of message. Please type instead.",
@@ -92,8 +102,8 @@ def notice_for_attachment(
     return Notice.UNSUPPORTED
 
 
-def text(notice: Notice, language: Language) -> str:
+def text(notice: Notice, language: Language, **values: str) -> str:
     texts = _TEXTS[notice]
     if language is Language.ENGLISH:
-        return texts[Language.ENGLISH]
-    return for_reply(texts[Language.SIMPLIFIED], language)
+        return texts[Language.ENGLISH].format(**values)
+    return for_reply(texts[Language.SIMPLIFIED].format(**values), language)

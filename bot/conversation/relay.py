@@ -207,6 +207,11 @@ class Relay:
             custom=custom if isinstance(custom, dict) else None,
         )
 
+    async def language_of(self, *, channel: str, sender: str, hint: str | None = None) -> Language:
+        """The language this resident is answered in (for what a channel says on its own)."""
+        resident = await asyncio.to_thread(self._resident, Inbound(channel=channel, sender=sender, text=""))
+        return resident.language or lang.from_hint(hint) or lang.DEFAULT
+
     def render(self, raw: list[dict[str, Any]], *, channel: str, sender: str, language: str) -> list[Reply]:
         """Replies Rasa (or the outbox) produced, as this resident will see them."""
         known = Language(language) if language in set(Language) else lang.DEFAULT

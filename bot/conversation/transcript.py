@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -68,3 +68,12 @@ def for_resident(*, session: Session, resident: Resident, limit: int = 200) -> S
         select(Message).where(Message.resident_id == resident.id).order_by(Message.id.desc()).limit(limit)
     ).all()
     return list(reversed(latest))
+
+
+def purge(*, session: Session, older_than: datetime) -> int:
+    """Deletes messages older than `older_than` that belong to no case (the retention setting);
+    a case keeps its conversation for as long as the case is kept. Returns how many went."""
+    result = session.execute(
+        delete(Message).where(Message.case_id.is_(None), Message.created_at < older_than)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -8,6 +8,7 @@ from types import FrameType
 
 from bot.config import Settings
 from bot.db import migrate
+from bot.district import ProfileError, load_profile
 from bot.launcher.processes import Service, StartFailed, all_services, stop_all, wait_until_ready
 from bot.launcher.training import ensure_model
 
@@ -21,6 +22,11 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 
 
 def run(settings: Settings) -> int:
+    try:
+        load_profile(settings)  # a bad district profile stops the start, naming the field
+    except ProfileError as error:
+        print(error, flush=True)
+        return 1
     ensure_model(settings)
     migrate.upgrade(settings)
     services = all_services(settings)

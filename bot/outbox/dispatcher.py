@@ -17,13 +17,16 @@ import asyncio
 import logging
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
 
+from bot.channels.telegram import service as telegram_updates
 from bot.config import Settings
+from bot.conversation import transcript
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
 from bot.db.clock import db_now
@@ -37,6 +40,7 @@ from bot.residents.enums import Channel
 logger = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = timedelta(minutes=5)
+HOUSEKEEPING_EVERY = 3600.0  # seconds
 POSTPONE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 BATCH = 50
@@ -102,14 +106,29 @@ class Dispatcher:
         return report
 
     async def run_forever(self, *, interval: float) -> None:
+        last_housekeeping = float("-inf")
         while True:
             try:
                 report = await self.run_once()
                 if report.claimed:
                     logger.info("dispatcher: %s", report)
+                if time.monotonic() - last_housekeeping > HOUSEKEEPING_EVERY:
+                    await asyncio.to_thread(self.housekeeping)
+                    last_housekeeping = time.monotonic()
             except Exception:  # the loop must outlive a bad pass; the next one tries again
                 logger.exception("dispatcher: pass failed")
             await asyncio.sleep(interval)
+
+    def housekeeping(self) -> None:
+        """Forgets what the retention settings say to forget."""
+        with session_scope(self._settings) as session:
+            cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
+            purged = transcript.purge(session=session, older_than=cutoff)
+            forgotten = telegram_updates.forget_old(session=session)
+        if purged or forgotten:
+            logger.info(
+                "housekeeping: %d old messages deleted, %d Telegram update ids forgotten", purged, forgotten
+            )
 
     # -- steps --------------------------------------------------------------------------------
 

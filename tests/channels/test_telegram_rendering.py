@@ -1,5 +1,7 @@
 """Replies as Telegram messages: the length limit, keyboards, elder mode."""
 
+from telegram import ReplyKeyboardMarkup
+
 from bot.channels.telegram.rendering import MAX_TEXT, keyboard, messages, split_text
 from bot.conversation.relay import Button, Reply
 
@@ -35,3 +37,13 @@ def test_short_buttons_pair_up_and_elder_mode_puts_one_per_row() -> None:
 def test_text_is_sent_as_it_is_without_markup() -> None:
     out = messages([Reply(text="<b>*粗体*</b> _x_ [链接](http://a)")], elder_mode=False)
     assert out[0].text == "<b>*粗体*</b> _x_ [链接](http://a)"
+
+
+def test_the_phone_question_offers_a_one_tap_share_button() -> None:
+    out = messages([Reply(text="请留个电话", custom={"ask": "phone"})], elder_mode=False)
+    markup = out[0].keyboard
+    assert isinstance(markup, ReplyKeyboardMarkup)
+    assert markup.keyboard[0][0].request_contact is True
+    english = messages([Reply(text="Your phone?", custom={"ask": "phone"})], elder_mode=False, language="en")
+    assert isinstance(english[0].keyboard, ReplyKeyboardMarkup)
+    assert english[0].keyboard.keyboard[0][0].text == "📱 Share my phone number"

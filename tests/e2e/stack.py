@@ -4,14 +4,16 @@ exactly as `shuoshi run` starts them, on free ports, with a throwaway var/ and d
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 
 from bot.config import Settings
 from bot.db import migrate
-from bot.launcher.processes import Service, all_services, stop_all, wait_until_ready
+from bot.launcher.processes import Service, all_services, gateway_service, stop_all, wait_until_ready
 from bot.launcher.training import ensure_model
 
 
@@ -21,6 +23,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+BUNDLED_PROFILE = Path(__file__).resolve().parents[2] / "bot" / "district" / "profiles" / "datong.yaml"
+# Surveys a second after a case is resolved, so a test can watch the whole loop.
+FAST_FOLLOWUPS = {
+    "survey_delay_after_resolved": "1s",
+    "reminder_interval": "1h",
+    "reminders": 2,
+    "no_survey_after": "30d",
+}
+
+
+def fast_profile(var_dir: Path) -> Path:
+    """The bundled district profile with follow-ups in seconds (DESIGN: "seconds in a demo setting")."""
+    profile = yaml.safe_load(BUNDLED_PROFILE.read_text(encoding="utf-8"))
+    profile["followups"] = FAST_FOLLOWUPS
+    path = var_dir / "profile.yaml"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 class Stack:
     def __init__(self, var_dir: Path, **overrides: Any) -> None:
         self.settings = Settings(
@@ -28,6 +50,8 @@ class Stack:
             rasa={"port": free_port()},
             actions={"port": free_port()},
             gateway={"port": free_port()},
+            district={"profile": fast_profile(var_dir)},
+            dispatcher={"interval": 0.5},
             **overrides,
         ).with_secrets()
         self.services: dict[str, Service] = {s.name: s for s in all_services(self.settings)}
@@ -53,6 +77,29 @@ class Stack:
         service.stop()
         service.start(self.settings.project_dir)
         wait_until_ready([service])
+
+    def extra_gateway(self, **overrides: Any) -> Service:
+        """Another gateway on the same Rasa, action server and database (e.g. with Telegram on)."""
+        gateway = self.settings.gateway.model_copy(update={"port": free_port()})
+        settings = self.settings.model_copy(update={"gateway": gateway, **overrides})
+        service = gateway_service(settings)
+        service.log_path = self.settings.var_dir / "log" / f"gateway-{gateway.port}.log"
+        service.start(self.settings.project_dir)
+        wait_until_ready([service])
+        return service
+
+    def pending(self, sender: str, *, until: str, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """What the assistant sent on its own to a web-chat resident, once `until` is among it."""
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self.http.get("/api/chat/pending", params={"sender": sender})
+            assert response.status_code == 200, response.text
+            seen.extend(response.json()["replies"])
+            if any(until in reply.get("text", "") for reply in seen):
+                return seen
+            time.sleep(0.3)
+        raise AssertionError(f"{until!r} never arrived; got {seen}")
 
     def chat(
         self, sender: str, text: str | None = None, payload: str | None = None, **extra: Any

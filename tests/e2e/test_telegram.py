@@ -10,9 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from bot.cases import service as cases
+from bot.cases.models import Attachment
+from bot.cases.schemas import CaseCreate
 from bot.config import TelegramSettings
+from bot.db.session import session_scope
 from bot.launcher.processes import Service
+from bot.residents import service as residents
 from tests.e2e.stack import Stack
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -76,7 +82,7 @@ def test_pressing_a_button_answers_the_callback_and_shows_the_menu(telegram: Fak
 
 def test_english_and_traditional_residents_are_answered_in_their_language(telegram: FakeTelegram) -> None:
     english, traditional = next(_users), next(_users)
-    telegram.message(english, text="hello, what can you do?", language_code="en")
+    telegram.message(english, text="hello there, good morning", language_code="en")
     telegram.message(traditional, text="你們好，請問在嗎", language_code="zh-hant")
     assert "Hello" in last_text(telegram, english, 1)
     assert "區綜治中心" in last_text(telegram, traditional, 1)
@@ -110,8 +116,20 @@ def test_a_redelivered_update_is_handled_once(telegram: FakeTelegram, user: int)
     ("content", "expected"),
     [
         ({"voice": {"file_id": "v1", "file_unique_id": "v1", "duration": 3}}, "听不了语音"),
-        ({"sticker": {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 1, "height": 1,
-                      "is_animated": False, "is_video": False}}, "表情"),
+        (
+            {
+                "sticker": {
+                    "file_id": "s1",
+                    "file_unique_id": "s1",
+                    "type": "regular",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                }
+            },
+            "表情",
+        ),
         ({"location": {"latitude": 32.6, "longitude": 117.0}}, "哪个镇"),
         ({"contact": {"phone_number": "13800000000", "first_name": "张"}}, "收到名片"),
         ({"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 1, "height": 1}]}, "图片"),
@@ -177,8 +195,11 @@ def test_a_server_error_is_retried(telegram: FakeTelegram, user: int) -> None:
 def webhook_gateway(stack: Stack, telegram: FakeTelegram) -> Iterator[Service]:
     service = stack.extra_gateway(
         telegram=TelegramSettings(
-            token=TOKEN, base_url=f"http://127.0.0.1:{telegram.port}", mode="webhook",
-            webhook_url="https://example.invalid/telegram/webhook", secret_token="s3cret-token",
+            token=TOKEN,
+            base_url=f"http://127.0.0.1:{telegram.port}",
+            mode="webhook",
+            webhook_url="https://example.invalid/telegram/webhook",
+            secret_token="s3cret-token",
         ),
     )
     yield service
@@ -191,8 +212,13 @@ def test_webhook_mode_checks_the_secret_token(telegram: FakeTelegram, webhook_ga
     user = next(_users)
     update = {
         "update_id": 990000 + user,
-        "message": {"message_id": 1, "date": 0, "chat": {"id": user, "type": "private"},
-                    "from": {"id": user, "is_bot": False, "first_name": "李"}, "text": "谢谢"},
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": user, "type": "private"},
+            "from": {"id": user, "is_bot": False, "first_name": "李"},
+            "text": "谢谢",
+        },
     }
     assert httpx.post(url, json=update).status_code == 403
     wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
@@ -204,3 +230,61 @@ def test_webhook_mode_checks_the_secret_token(telegram: FakeTelegram, webhook_ga
     telegram.message(user, text="再见")  # polling gateway: proves the pipeline moved on
     telegram.wait_for_messages(user, 2)
     assert len(telegram.sent(user)) == 2
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+
+def open_a_case_for(stack: Stack, user: int) -> str:
+    with session_scope(stack.settings) as session:
+        resident = residents.for_channel(session=session, channel="telegram", external_id=str(user))
+        case = cases.create(
+            session=session,
+            resident=resident,
+            case_in=CaseCreate(
+                kind="dispute",
+                category="neighbours",
+                township="孔店乡",
+                title="院墙",
+                description="邻居把院墙往我家这边挪了",
+                channel="telegram",
+            ),
+        )
+        return case.number
+
+
+def test_a_photo_sent_while_a_case_is_open_is_attached_as_evidence(
+    stack: Stack, telegram: FakeTelegram, user: int
+) -> None:
+    number = open_a_case_for(stack, user)
+    telegram.files["ph1"] = JPEG
+    telegram.message(
+        user,
+        photo=[{"file_id": "ph1", "file_unique_id": "ph1", "width": 9, "height": 9, "file_size": len(JPEG)}],
+    )
+    assert f"附在您的事项 {number}" in last_text(telegram, user, 1)
+    with session_scope(stack.settings) as session:
+        case = cases.get_by_number(session=session, number=number)
+        stored = session.scalars(select(Attachment).where(Attachment.case_id == case.id)).all()
+        assert [(a.content_type, a.size) for a in stored] == [("image/jpeg", len(JPEG))]
+
+
+def test_a_file_of_the_wrong_kind_or_too_large_is_refused_with_the_reason(
+    stack: Stack, telegram: FakeTelegram, user: int
+) -> None:
+    open_a_case_for(stack, user)
+    telegram.files["exe"] = b"MZ\x90\x00 not a picture"
+    telegram.message(
+        user, document={"file_id": "exe", "file_unique_id": "exe", "file_name": "a.exe", "file_size": 20}
+    )
+    assert "没能保存" in last_text(telegram, user, 1)
+    telegram.message(
+        user,
+        document={
+            "file_id": "big",
+            "file_unique_id": "big",
+            "file_name": "b.pdf",
+            "file_size": 50 * 1024 * 1024,
+        },
+    )
+    assert "10 MB" in last_text(telegram, user, 2)

@@ -15,7 +15,10 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from bot.cases import service as cases
 from bot.config import Settings
+from bot.conversation import transcript
+from bot.conversation.models import Message
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import Relay, Reply
 from bot.db.clock import db_now
@@ -26,6 +29,7 @@ from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
 from bot.residents import service as residents
 from bot.residents.enums import Channel
+from tests.conftest import build_case_input
 
 
 class RecordingTelegram:
@@ -165,3 +169,25 @@ async def test_web_chat_messages_wait_for_the_page_and_are_handed_over_once(
         again = outbox.take_for_web(session=session, recipient="5000")
     assert [reply["text"] for reply in first] == ["message 0"]
     assert again == []
+
+
+async def test_housekeeping_forgets_old_messages_but_keeps_a_cases_conversation(
+    store: Settings, http: httpx.AsyncClient
+) -> None:
+    with session_scope(store) as session:
+        resident = residents.for_channel(session=session, channel=Channel.WEB, external_id="old-timer")
+        case = cases.create(session=session, resident=resident, case_in=build_case_input())
+        transcript.record(
+            session=session, resident=resident, direction="in", channel="web", text="很久以前的闲聊"
+        )
+        transcript.record(
+            session=session, resident=resident, direction="in", channel="web", text="案件对话", case=case
+        )
+        transcript.record(session=session, resident=resident, direction="in", channel="web", text="昨天的话")
+        long_ago = db_now(session=session) - timedelta(days=store.transcript.retention_days + 1)
+        session.execute(update(Message).where(Message.text != "昨天的话").values(created_at=long_ago))
+
+    dispatcher(store, http, RecordingTelegram(), "a").housekeeping()
+
+    with session_scope(store) as session:
+        assert sorted(session.scalars(select(Message.text)).all()) == ["昨天的话", "案件对话"]

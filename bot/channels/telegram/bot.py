@@ -8,10 +8,11 @@ press and command goes through the relay like any other channel; this module onl
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import (
     AIORateLimiter,
@@ -25,6 +26,8 @@ from telegram.ext import (
     filters,
 )
 
+from bot.cases import attachments
+from bot.cases.attachments import AttachmentLimits, AttachmentRejected
 from bot.channels.telegram import rendering, service
 from bot.config import Settings
 from bot.conversation import notices
@@ -32,6 +35,7 @@ from bot.conversation.language import Language, from_hint
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.relay import Inbound, InvalidMessage, Outcome, Relay, Reply
 from bot.db.session import session_scope
+from bot.residents import service as residents
 
 logger = logging.getLogger(__name__)
 
@@ -142,8 +146,12 @@ class TelegramChannel:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.text is None:
             return
-        await self._relay_and_reply(update, Inbound(channel=CHANNEL, sender=str(user.id), text=message.text,
-                                                    language_hint=user.language_code))
+        await self._relay_and_reply(
+            update,
+            Inbound(
+                channel=CHANNEL, sender=str(user.id), text=message.text, language_hint=user.language_code
+            ),
+        )
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, /help, /menu, /elder, /privacy, /delete_my_data."""
@@ -151,8 +159,9 @@ class TelegramChannel:
         if message is None or user is None or message.text is None:
             return
         name = message.text.split()[0].lstrip("/").split("@")[0].lower()
-        inbound = Inbound(channel=CHANNEL, sender=str(user.id), command=COMMANDS[name],
-                          language_hint=user.language_code)
+        inbound = Inbound(
+            channel=CHANNEL, sender=str(user.id), command=COMMANDS[name], language_hint=user.language_code
+        )
         await self._relay_and_reply(update, inbound)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -161,8 +170,9 @@ class TelegramChannel:
         if query is None or user is None:
             return
         await query.answer()  # always, so the button stops spinning
-        inbound = Inbound(channel=CHANNEL, sender=str(user.id), payload=query.data or "",
-                          language_hint=user.language_code)
+        inbound = Inbound(
+            channel=CHANNEL, sender=str(user.id), payload=query.data or "", language_hint=user.language_code
+        )
         await self._relay_and_reply(update, inbound)
 
     async def on_language_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,8 +180,10 @@ class TelegramChannel:
         chat = update.effective_chat
         if chat is None:
             return
-        buttons = [[InlineKeyboardButton(title, callback_data=f"{LANGUAGE_CALLBACK}{language.value}")]
-                   for language, title in LANGUAGE_TITLES.items()]
+        buttons = [
+            [InlineKeyboardButton(title, callback_data=f"{LANGUAGE_CALLBACK}{language.value}")]
+            for language, title in LANGUAGE_TITLES.items()
+        ]
         await self._send(chat.id, rendering.TelegramMessage(LANGUAGE_PROMPT, InlineKeyboardMarkup(buttons)))
 
     async def on_language_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -191,15 +203,74 @@ class TelegramChannel:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None:
             return
-        notice = notices.Notice.UNKNOWN_COMMAND if message.text else notices.notice_for_attachment(
-            voice=message.voice is not None or message.audio is not None or message.video_note is not None,
-            photo=bool(message.photo) or message.document is not None or message.video is not None,
-            sticker=message.sticker is not None,
-            location=message.location is not None or message.venue is not None,
-            contact=message.contact is not None,
+        if message.contact is not None and message.contact.user_id == user.id:
+            # The resident's own number, shared with the one-tap button: a trusted phone answer.
+            phone = json.dumps({"phone": message.contact.phone_number}, ensure_ascii=True)
+            inbound = Inbound(
+                channel=CHANNEL,
+                sender=str(user.id),
+                command=f"/share_phone{phone}",
+                language_hint=user.language_code,
+            )
+            await self._relay_and_reply(update, inbound)
+            return
+        if message.photo or message.document is not None:
+            await self._evidence(update, message, user)
+            return
+        notice = (
+            notices.Notice.UNKNOWN_COMMAND
+            if message.text
+            else notices.notice_for_attachment(
+                voice=message.voice is not None
+                or message.audio is not None
+                or message.video_note is not None,
+                photo=bool(message.photo) or message.document is not None or message.video is not None,
+                sticker=message.sticker is not None,
+                location=message.location is not None or message.venue is not None,
+                contact=message.contact is not None,
+            )
         )
         language = from_hint(user.language_code) or Language.SIMPLIFIED
         await self._send(message.chat_id, rendering.TelegramMessage(notices.text(notice, language)))
+
+    async def _evidence(self, update: Update, message: Message, user: User) -> None:
+        """A photo or document: kept as evidence on the resident's open case, if there is one."""
+        sender = str(user.id)
+        language = await self._relay.language_of(channel=CHANNEL, sender=sender, hint=user.language_code)
+        media = message.photo[-1] if message.photo else message.document
+        assert media is not None
+        limit = AttachmentLimits().max_bytes
+        if await asyncio.to_thread(self._open_case_number, sender) is None:
+            reply = notices.text(notices.Notice.PHOTO, language)
+        elif media.file_size is not None and media.file_size > limit:
+            reply = notices.text(
+                notices.Notice.FILE_REJECTED, language, reason=f"> {limit // (1024 * 1024)} MB"
+            )
+        else:
+            data = bytes(await (await media.get_file()).download_as_bytearray())
+            try:
+                number = await asyncio.to_thread(self._attach, sender, data)
+            except AttachmentRejected as error:
+                reply = notices.text(
+                    notices.Notice.FILE_REJECTED, language, reason=str(error).split(": ", 1)[-1]
+                )
+            else:
+                reply = notices.text(notices.Notice.FILE_ATTACHED, language, number=number or "")
+        await self._send(message.chat_id, rendering.TelegramMessage(reply))
+
+    def _open_case_number(self, sender: str) -> str | None:
+        with session_scope(self._settings) as session:
+            resident = residents.for_channel(session=session, channel=CHANNEL, external_id=sender)
+            case = attachments.open_case_for(session=session, resident=resident)
+            return case.number if case is not None else None
+
+    def _attach(self, sender: str, data: bytes) -> str | None:
+        with session_scope(self._settings) as session:
+            resident = residents.for_channel(session=session, channel=CHANNEL, external_id=sender)
+            attachment = attachments.attach_to_open_case(
+                session=session, settings=self._settings, resident=resident, data=data
+            )
+            return attachment.case.number if attachment is not None and attachment.case is not None else None
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.error("telegram: error while handling an update", exc_info=context.error)
@@ -219,11 +290,13 @@ class TelegramChannel:
             logger.info("telegram: refused a message: %s", error)
             language = from_hint(inbound.language_hint) or Language.SIMPLIFIED
             outcome = Outcome([Reply(notices.text(notices.Notice.TOO_LONG, language))], language)
-        await self.deliver(chat.id, outcome.replies, elder_mode=outcome.elder_mode)
+        await self.deliver(chat.id, outcome.replies, elder_mode=outcome.elder_mode, language=outcome.language)
 
-    async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None:
+    async def deliver(
+        self, chat_id: int, replies: list[Reply], *, elder_mode: bool, language: str = Language.SIMPLIFIED
+    ) -> None:
         """Sends replies in order; raises TelegramError if Telegram keeps refusing."""
-        for message in rendering.messages(replies, elder_mode=elder_mode):
+        for message in rendering.messages(replies, elder_mode=elder_mode, language=language):
             await self._send(chat_id, message)
 
     async def _send(self, chat_id: int, message: rendering.TelegramMessage) -> None:

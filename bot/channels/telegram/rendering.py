@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
 from bot.conversation.relay import Button, Reply
 
@@ -17,10 +23,22 @@ MAX_TEXT = 4096
 SHORT_TITLE = 8
 
 
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+SHARE_PHONE = {"zh": "📱 一键发送我的手机号", "en": "📱 Share my phone number"}
+
+
 @dataclass(frozen=True)
 class TelegramMessage:
     text: str
-    keyboard: InlineKeyboardMarkup | None = None
+    keyboard: Markup | None = None
+
+
+def share_phone_keyboard(language: str) -> ReplyKeyboardMarkup:
+    """A one-tap button that sends the resident's own number (the intake's phone question)."""
+    title = SHARE_PHONE["en" if language == "en" else "zh"]
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(title, request_contact=True)]], resize_keyboard=True, one_time_keyboard=True
+    )
 
 
 def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
@@ -50,14 +68,15 @@ def keyboard(buttons: tuple[Button, ...], *, elder_mode: bool) -> InlineKeyboard
     return InlineKeyboardMarkup(rows)
 
 
-def messages(replies: list[Reply], *, elder_mode: bool) -> list[TelegramMessage]:
-    """Each reply's text in pieces; its buttons go under the last piece."""
+def messages(replies: list[Reply], *, elder_mode: bool, language: str = "zh-Hans") -> list[TelegramMessage]:
+    """Each reply's text in pieces; its buttons (or the share-my-phone keyboard) under the last piece."""
     out: list[TelegramMessage] = []
     for reply in replies:
         pieces = split_text(reply.text) or (["👇"] if reply.buttons else [])
+        asks_phone = (reply.custom or {}).get("ask") == "phone"
+        markup: Markup | None = (
+            share_phone_keyboard(language) if asks_phone else keyboard(reply.buttons, elder_mode=elder_mode)
+        )
         for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            out.append(
-                TelegramMessage(piece, keyboard(reply.buttons, elder_mode=elder_mode) if last else None)
-            )
+            out.append(TelegramMessage(piece, markup if index == len(pieces) - 1 else None))
     return out
