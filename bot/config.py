@@ -30,10 +30,18 @@ class RasaSettings(BaseModel):
     venv: Path = Path(".venv-rasa")
     # Seconds to wait for one reply; Rasa answers in milliseconds once warm.
     timeout: float = 30.0
+    # Several Rasa instances (base URLs, e.g. ["http://10.0.0.5:5005", "http://10.0.0.6:5005"]):
+    # each conversation always goes to the same one (open-source Rasa's lock store cannot share a
+    # conversation between instances). Empty: the one at host:port.
+    instances: list[str] = []
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def urls(self) -> list[str]:
+        return [url.rstrip("/") for url in self.instances] or [self.url]
 
 
 class ActionsSettings(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from typing import Any
 
 import httpx
@@ -29,7 +31,7 @@ class RasaClient:
         """The assistant's replies to one message, as Rasa returns them."""
         try:
             response = await self._http.post(
-                f"{self._settings.rasa.url}{RELAY_WEBHOOK}",
+                f"{self.instance_for(conversation_id)}{RELAY_WEBHOOK}",
                 json={
                     "sender": conversation_id,
                     "message": message,
@@ -54,7 +56,7 @@ class RasaClient:
         """Runs `intent` in the conversation as if the resident had sent it; the assistant's replies."""
         try:
             response = await self._http.post(
-                f"{self._settings.rasa.url}/conversations/{conversation_id}/trigger_intent",
+                f"{self.instance_for(conversation_id)}/conversations/{conversation_id}/trigger_intent",
                 params={"token": self._settings.secret("rasa_token")},
                 json={"name": intent, "entities": entities},
                 timeout=self._settings.rasa.timeout,
@@ -69,7 +71,7 @@ class RasaClient:
         """The form the resident is in the middle of, if any (a survey must not cut into it)."""
         try:
             response = await self._http.get(
-                f"{self._settings.rasa.url}/conversations/{conversation_id}/tracker",
+                f"{self.instance_for(conversation_id)}/conversations/{conversation_id}/tracker",
                 params={"token": self._settings.secret("rasa_token"), "include_events": "NONE"},
                 timeout=self._settings.rasa.timeout,
             )
@@ -80,8 +82,18 @@ class RasaClient:
         loop = (response.json().get("active_loop") or {}).get("name")
         return str(loop) if loop else None
 
+    def instance_for(self, conversation_id: str) -> str:
+        """The Rasa instance that owns this conversation: a stable hash, the same in every gateway."""
+        urls = self._settings.rasa.urls
+        digest = hashlib.sha256(conversation_id.encode()).digest()
+        return urls[int.from_bytes(digest[:8], "big") % len(urls)]
+
     async def rasa_alive(self) -> bool:
-        return await self._alive(f"{self._settings.rasa.url}/webhooks/relay/")
+        """Whether every Rasa instance answers."""
+        states = await asyncio.gather(
+            *(self._alive(f"{url}/webhooks/relay/") for url in self._settings.rasa.urls)
+        )
+        return all(states)
 
     async def actions_alive(self) -> bool:
         return await self._alive(f"{self._settings.actions.url}/health")
