@@ -26,6 +26,7 @@ from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import InvalidMessage, Relay
 from bot.district import load_profile
 from bot.outbox.dispatcher import Dispatcher
+from bot.scams.routes import router as scam_router
 
 logger = logging.getLogger(__name__)
 
@@ -107,5 +108,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(web_router)
     app.include_router(telegram_router)
+    app.include_router(scam_router)
     install_console(app)
     return app

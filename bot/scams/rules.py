@@ -1,0 +1,716 @@
+# ruff: noqa: E501  (a table of patterns and texts: one sign per line reads better than wrapped strings)
+"""Warning signs of fraud, per fraud type and general, as transparent rules.
+
+Written in our own words from official public guidance: the Ministry of Public Security's common
+telecom-fraud types and its anti-fraud advice (公安部反诈宣传提示), the six kinds of 养老诈骗 of the
+national campaign against elder fraud (打击整治养老诈骗专项行动), and the duties the
+反电信网络诈骗法 puts on banks and telecom operators (which is why a genuine bank never asks for
+a code or a transfer to a "safe account"). Type keys are the knowledge base's retrieval keys
+(domain/knowledge_answers.yml: utter_faq/<key>), so a check can point to the matching answer.
+
+A sign is a regular expression over the text converted to Simplified Chinese and lower case, with
+a weight: how strongly it alone suggests fraud. Weights combine as independent evidence
+(1 - Π(1 - w)); the thresholds and weights were tuned on the development split of
+bench/scam_eval only (docs/scams.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.conversation.language import to_simplified
+
+
+@dataclass(frozen=True)
+class Sign:
+    key: str
+    zh: str  # what the sign is, shown to the resident
+    en: str
+    pattern: re.Pattern[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class FraudType:
+    key: str  # the knowledge base's retrieval key
+    zh: str
+    en: str
+    signs: tuple[Sign, ...]
+    advice_zh: str
+    advice_en: str
+
+
+def _sign(key: str, zh: str, en: str, pattern: str, weight: float) -> Sign:
+    return Sign(key, zh, en, re.compile(pattern, re.IGNORECASE), weight)
+
+
+# -- general signs: any fraud type -------------------------------------------------------------
+
+GENERAL: tuple[Sign, ...] = (
+    _sign(
+        "safe_account",
+        "要求把钱转到“安全账户”",
+        'asks you to move money to a "safe account"',
+        r"安全账户|安全賬戶|safe account|secure account|核查账户|监管账户|资金清查",
+        0.85,
+    ),
+    _sign(
+        "code_request",
+        "索要验证码",
+        "asks for a verification code",
+        r"(告诉|提供|发给|发送给|报给|念给|转发给|回复)(我|我们|客服|工作人员|本人|对方)?.{0,8}(验证码|校验码|动态码)"
+        r"|(验证码|校验码|动态码).{0,12}(告诉|提供给|发给|报给|念给|转发给|回复给)(我|我们|客服|工作人员)"
+        r"|(send|tell|give|forward|read)( me| us)?( the| your)? (\d-digit )?(verification |security |sms )?code"
+        r"|code (you|that) (just )?(received|got)",
+        0.75,
+    ),
+    _sign(
+        "screen_share",
+        "要求共享屏幕或开视频会议",
+        "asks you to share your screen or join a video meeting",
+        r"屏幕共享|共享屏幕|开启共享|共享.{0,4}屏幕|screen ?shar",
+        0.7,
+    ),
+    _sign(
+        "meeting_app",
+        "要求下载会议软件、进会议室",
+        "asks you to install a meeting app or join a meeting",
+        r"会议软件|视频会议|腾讯会议|会议号|会议室号|zoom meeting|join (a|the) meeting",
+        0.3,
+    ),
+    _sign(
+        "borrow_to_pay",
+        "让您从借呗、花呗、备用金等借钱或操作零钱",
+        "asks you to borrow from credit apps or move your balance",
+        r"借呗|花呗|微粒贷|备用金|零钱通|金条|白条|贷款app.{0,6}(钱|额度)|(额度|钱).{0,6}(提|取|贷)出来",
+        0.5,
+    ),
+    _sign(
+        "advance_fee",
+        "先交钱才能拿钱（手续费、保证金、解冻费等）",
+        'you must pay first to get money (a fee, deposit or "unfreezing" charge)',
+        r"手续费|保证金|解冻费|解冻金|激活费|工本费|验资|刷流水|认证费|税费|个人所得税|会员费|服务费|入会费|办理费|"
+        r"(?<!我)先(交|付|缴|充|垫|转)|每人(交|缴)|预付|预交|预存|垫付|付全款|一次(性)?(预)?(交|付|缴)|upfront|in advance|processing fee|deposit|unfreez|activation fee|pay (a |the )?fee",
+        0.4,
+    ),
+    _sign(
+        "transfer",
+        "要求转账、汇款或充值",
+        "asks you to transfer, remit or top up money",
+        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)",
+        0.3,
+    ),
+    _sign(
+        "secrecy",
+        "让您保密，别告诉家人或银行",
+        "tells you to keep it secret from family or the bank",
+        r"不要告诉|别告诉|不能告诉|不得告诉|不要跟.{0,6}说|别跟.{0,6}说|保密|不要声张|不要挂断|不要挂电话|"
+        r"don'?t tell|do not tell|keep (this|it) (secret|confidential)|don'?t hang up",
+        0.5,
+    ),
+    _sign(
+        "guaranteed_profit",
+        "保证赚钱、稳赚不赔",
+        "promises sure profit with no risk",
+        r"稳赚|保本|零风险|无风险|稳赢|只赚不赔|稳定盈利|包赚|收益翻倍|翻倍|日收益\d+(\.\d+)?%|日赚|投.{0,4}(万|千).{0,8}(回|赚|挣)|principal returned|guaranteed (profit|return|income)|risk[- ]free|double your",
+        0.5,
+    ),
+    _sign(
+        "prize",
+        "说您中奖或被选中领钱领物",
+        "says you won a prize or were chosen to receive money",
+        r"中奖|恭喜您获得|抽中|幸运用户|幸运观众|领取奖品|you (have )?won|congratulations.{0,20}(won|selected|prize)|claim your (prize|reward)",
+        0.45,
+    ),
+    _sign(
+        "private_contact",
+        "要求加私人微信、QQ或下载陌生APP",
+        "asks you to add a private chat account or install an unknown app",
+        r"加.{0,4}(微信|vx|v信|qq|企业微信)|添加.{0,6}(微信|qq|好友)|下载.{0,10}(app|软件|客户端)|"
+        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|download (the|this|our) app|install (the|this|our) app",
+        0.3,
+    ),
+    _sign(
+        "card_details",
+        "索要银行卡号、密码或身份证信息",
+        "asks for your card number, password or ID details",
+        r"银行卡号|卡号.{0,4}密码|密码.{0,4}(告诉|提供|发)|身份证.{0,4}(照片|正反面|号码发)|cvv|card number|pin code|your password",
+        0.45,
+    ),
+    _sign(
+        "call_back",
+        "要您回拨陌生号码",
+        "asks you to call back a number it gives",
+        r"请回拨|回拨.{0,6}(电话|号码|\d)|call (us )?back (at|on)",
+        0.3,
+    ),
+    _sign(
+        "urgency",
+        "催您马上办，不给时间核实",
+        "pushes you to act at once, with no time to check",
+        r"立即|立刻|马上|尽快|赶紧|24小时内|今天之内|今日内|限时|逾期将|否则|过期作废|urgent|immediately|right now|within 24 hours|as soon as possible|asap",
+        0.15,
+    ),
+)
+
+# A genuine notice says "never tell anyone the code"; a scam asks for it. These lower the score.
+REASSURING = re.compile(
+    r"请勿(泄露|告知|转发|透露|提供)|切勿(泄露|告知|转发|透露)|不要(泄露|透露|转发)给|"
+    r"(不会|绝不会|从不).{0,8}(索要|索取|要求您?提供|要求.{0,4}转账|电话索要)|谨防|如非本人操作|"
+    r"(都|均)(是|为)诈骗|请勿轻信|冒充.{0,12}(要求|加微信)|一律.{0,6}核实|不收(取)?任何费用|"
+    r"(到|去|携带.{0,8}到).{0,10}(窗口|服务中心|营业厅|网点|村委会|社区|门店|前台).{0,6}(领取|办理|咨询|签字)|当面咨询|"
+    r"do not share (this|the) code|never (ask|share)|don'?t share",
+    re.IGNORECASE,
+)
+REASSURING_FACTOR = 0.35
+
+
+def _type(
+    key: str, zh: str, en: str, advice_zh: str, advice_en: str, signs: Iterable[tuple[str, str, str, float]]
+) -> FraudType:
+    return FraudType(
+        key,
+        zh,
+        en,
+        tuple(
+            _sign(f"{key}.{n}", s_zh, s_en, pattern, w) for n, (s_zh, s_en, pattern, w) in enumerate(signs)
+        ),
+        advice_zh,
+        advice_en,
+    )
+
+
+FRAUD_TYPES: tuple[FraudType, ...] = (
+    _type(
+        "fraud_brush",
+        "刷单返利诈骗",
+        "paid-task and order-brushing scam",
+        "凡是要先垫钱的刷单、做任务、返利都是诈骗，刷单本身也违法。不垫钱，不下载对方给的APP。",
+        "Any task, order-brushing or rebate job that asks you to pay first is a scam, and order brushing is itself illegal. Pay nothing and install no app they send.",
+        [
+            (
+                "刷单、做任务赚佣金",
+                "paid tasks or fake orders for commission",
+                r"刷单|刷信誉|刷好评|写好评|好评返现|截图发我|做任务|小任务|任务单|派单|接单|抢单|连单|卡单|task|order brushing|fake orders?",
+                0.55,
+            ),
+            (
+                "点赞关注就给钱",
+                "money for likes and follows",
+                r"点赞|关注.{0,10}(返|佣金|元|块)|(返|佣金).{0,10}点赞|like.{0,20}(video|post).{0,30}(earn|paid|\$|yuan|rmb)|follow.{0,20}(earn|paid)",
+                0.55,
+            ),
+            (
+                "返利、返佣、高额佣金",
+                "rebates or high commission",
+                r"返利|返佣|返现|返还本金|佣金|提成|commission|rebate|cashback",
+                0.35,
+            ),
+            (
+                "轻松兼职、日结高薪",
+                "easy part-time work with daily high pay",
+                r"兼职|日结|足不出户|在家.{0,4}(赚|挣)|动动手指|宝妈|学生党|part[- ]time|work from home|easy money|per day",
+                0.3,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_invest",
+        "虚假投资理财诈骗",
+        "fake investment scam",
+        "“老师”“导师”带投资、内部消息、保本高收益都是危险信号；只在正规持牌机构投资，不在对方给的平台或APP上投钱。",
+        'A "teacher" or "mentor" with insider tips and sure high returns is a warning sign. Invest only through licensed institutions, never on a platform or app they send.',
+        [
+            (
+                "“老师”“导师”带着投资",
+                'a "teacher" or "mentor" leads your investing',
+                r"导师|老师带|带单|喊单|胜率|带你(炒|投|赚)|助理|荐股|分析师|牛股|涨停|mentor|teacher|analyst|signals",
+                0.45,
+            ),
+            (
+                "内部消息、内幕",
+                "insider tips",
+                r"内部消息|内幕|内部渠道|原始股|庄家|主力|insider|inside information",
+                0.5,
+            ),
+            (
+                "股票、虚拟货币、外汇等高收益投资",
+                "stocks, crypto or forex with high returns",
+                r"股票|炒股|虚拟币|虚拟货币|数字货币|比特币|usdt|期货|外汇|挖矿|区块链|开户|体验金|赠金|入金|理财产品|收益率|年化|crypto|bitcoin|forex|stock|trading platform|investment",
+                0.4,
+            ),
+            (
+                "提现要先交税或保证金",
+                "tax or a deposit before you can withdraw",
+                r"(提现|出金|取出).{0,12}(税|保证金|手续费|解冻|审核)|withdraw.{0,30}(tax|fee|deposit)",
+                0.6,
+            ),
+            (
+                "投资群、理财群",
+                "an investment chat group",
+                r"(股票|投资|理财|炒股|交流)群|vip群|group chat.{0,20}(stock|invest)",
+                0.35,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_loan",
+        "虚假网络贷款诈骗",
+        "fake online loan scam",
+        "正规贷款放款前不收任何费用；“无抵押、不看征信、秒到账”和放款前收费都是骗局。贷款只找正规银行和持牌机构。",
+        'A genuine loan never charges anything before it is paid out; "no collateral, no credit check, instant cash" and fees before the loan are a scam. Borrow only from banks and licensed lenders.',
+        [
+            (
+                "无抵押、不看征信、秒批秒到",
+                "no collateral, no credit check, instant approval",
+                r"无抵押|免抵押|无需抵押|低息|提额|无视征信|不看征信|不查征信|黑户|秒批|秒到|秒下款|快速放款|no credit check|instant (loan|approval|cash)|bad credit ok",
+                0.55,
+            ),
+            (
+                "放款前要求交钱（解冻、验资、保证金）",
+                "money demanded before the loan is paid out",
+                r"(放款|下款|到账|贷款|提额).{0,30}(解冻|验资|保证金|手续费|工本费|流水|会员|保险费)|(冻结|激活|工本费|解冻|验资|流水|卡号(填)?错).{0,20}(放款|下款|贷款)|before (the )?(loan|payout)|release the funds",
+                0.65,
+            ),
+            (
+                "贷款额度已批",
+                'a loan "approved" for you',
+                r"贷款|借款|网贷|额度|放款|下款|loan|credit line",
+                0.35,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_cs",
+        "冒充电商物流客服诈骗",
+        "fake online-shop or courier customer-service scam",
+        "快递丢失理赔、商品质量问题退款，都要在购物平台的官方APP里办；不点对方发的链接，不按对方指挥操作转账。",
+        "Lost-parcel claims and refunds go through the shopping platform's own app. Do not open their link and do not move money as they tell you.",
+        [
+            (
+                "自称电商、快递客服",
+                "claims to be shop or courier customer service",
+                r"客服|售后|淘宝|京东|拼多多|抖音|快手|美团|快递|顺丰|中通|圆通|韵达|物流|理赔专员|customer service|courier|taobao|jd\.com|parcel",
+                0.3,
+            ),
+            (
+                "快递丢失、理赔、双倍赔偿",
+                "a lost parcel, a claim or double compensation",
+                r"(快递|包裹|货物).{0,8}(丢失|遗失|损坏|破损)|理赔|双倍赔偿|三倍赔偿|赔付|parcel.{0,20}(lost|damaged)|compensation|claim",
+                0.55,
+            ),
+            (
+                "商品问题退款",
+                "a refund for a faulty product",
+                r"退款|退货|召回|质量问题|甲醛|不合格|refund|recall",
+                0.45,
+            ),
+            (
+                "取消会员、关闭服务，否则扣费",
+                "cancel a membership or service or be charged",
+                r"(取消|关闭|解除).{0,8}(会员|服务|功能|代理|百万保障|自动续费|扣费)|自动扣费|每月.{0,4}扣|代理商|百万保障|auto[- ]?renew|cancel.{0,20}(membership|subscription)",
+                0.55,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_police",
+        "冒充公检法诈骗",
+        "fake police, prosecutor or court scam",
+        "公安、检察院、法院不会通过电话或网络办案，不会发“逮捕令”“通缉令”，更没有“安全账户”。挂断电话，自己拨打110核实。",
+        'The police, prosecutors and courts never handle a case by phone or online, never send a "warrant" by message and have no "safe account". Hang up and call 110 yourself.',
+        [
+            (
+                "自称公安、检察院、法院",
+                "claims to be police, prosecutors or a court",
+                r"公安局|派出所|刑侦|警官|民警|检察院|检察官|法院|法官|公检法|police|officer|prosecutor|court",
+                0.45,
+            ),
+            (
+                "说您涉嫌犯罪",
+                "says you are suspected of a crime",
+                r"涉嫌|洗钱|涉案|犯罪|案件|通缉|逮捕|拘留|协助调查|配合调查|money laundering|suspect|arrest|warrant|investigation|criminal",
+                0.5,
+            ),
+            (
+                "发“通缉令”“逮捕令”或案件编号",
+                'sends a "warrant" or a case number',
+                r"通缉令|逮捕令|拘捕令|冻结令|案件编号|案号|警官证|arrest warrant|case number",
+                0.55,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_credit",
+        "虚假征信诈骗",
+        "fake credit-record scam",
+        "征信记录谁也不能花钱“消除”“修复”，注销校园贷也不用转钱。征信问题请到中国人民银行征信中心或正规银行网点查询。",
+        'No one can "erase" or "repair" a credit record for money, and closing a student-loan account needs no transfer. Ask the People\'s Bank of China credit centre or your bank branch.',
+        [
+            (
+                "说您征信有问题",
+                "says your credit record is at risk",
+                r"征信|信用记录|信用分|不良记录|credit (record|score|report|history)",
+                0.5,
+            ),
+            (
+                "注销校园贷、学生账户",
+                "close a student-loan account",
+                r"校园贷|学生(贷|账户|身份)|注销.{0,8}(账户|贷|金融|白条|借呗|微粒贷)|student loan",
+                0.55,
+            ),
+            (
+                "消除、修复记录",
+                "erase or repair a record",
+                r"(消除|修复|清除|洗白|删除).{0,6}(记录|征信|逾期)|逾期记录|remove.{0,20}record|repair.{0,10}credit",
+                0.55,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_shopping",
+        "虚假购物服务诈骗",
+        "fake shopping or service scam",
+        "远低于市价的商品、私下交易、先付定金，都是骗局常见套路。只在正规平台下单，不要绕开平台转账。",
+        "Goods far below market price, private deals and deposits up front are common tricks. Buy only on proper platforms and never pay outside them.",
+        [
+            (
+                "价格远低于市价",
+                "prices far below market",
+                r"超低价|低价|特价|内部价|内部渠道|原价.{0,10}现价|几折|清仓|甩卖|跳楼价|白菜价|原单|高仿|罚没|未拆封|便宜.{0,4}(一半|\d)|仅需|cheap|discount|\d+% off|clearance",
+                0.4,
+            ),
+            (
+                "私下交易、绕开平台",
+                "a private deal off the platform",
+                r"私下交易|走平台.{0,6}(贵|麻烦|手续费)|不走平台|(不要|别|不用)走.{0,4}(平台|闲鱼|淘宝)|直接.{0,4}转我|微信下单|加微信.{0,8}(买|下单|订)|off the platform|outside the (app|platform)",
+                0.55,
+            ),
+            (
+                "先付定金、预付款",
+                "a deposit or prepayment first",
+                r"定金|订金|预付|先付|付全款|先付款|代购|门票|演唱会|抢票|(火车|车|机)票|名额|presale|pre-order|tickets?",
+                0.4,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_boss",
+        "冒充领导、熟人诈骗",
+        "fake boss or acquaintance scam",
+        "“领导”“熟人”换了新号码找您借钱或让您转账，一定要打对方原来的电话或当面核实，核实前一分钱也不转。",
+        'A "boss" or "friend" with a new number asking for money: call their old number or see them in person first, and transfer nothing until you have.',
+        [
+            (
+                "自称领导、老板、熟人",
+                "claims to be your boss, a relative or an old friend",
+                r"我是你.{0,4}(领导|老板|经理|主任|局长|书记|老同学|同学|表哥|表姐|舅舅|叔叔|朋友)|我是.{0,6}(局长|主任|书记|领导|老板|[李王张刘陈杨赵黄周吴]总)|猜猜我是谁|是我啊|老领导|this is your (boss|manager|nephew|son|daughter|friend)|guess who",
+                0.55,
+            ),
+            (
+                "换了新号码、新微信",
+                "a new number or account",
+                r"换.{0,2}号|新号码|工作群|新手机号|这是我的新|新微信|旧号不用|new number|new account|changed my number",
+                0.45,
+            ),
+            (
+                "急着借钱或让您代转",
+                "urgently wants a loan or a transfer for them",
+                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|lend me|need money|help me (pay|transfer)|in a meeting|can'?t talk",
+                0.5,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_game",
+        "网络游戏虚假交易诈骗",
+        "fake online-game trading scam",
+        "游戏账号、装备、皮肤只在游戏官方平台交易；“低价充值”“解除防沉迷”“未成年退款”要您转钱的都是骗子。",
+        'Trade game accounts, items and skins only on the game\'s official platform; "cheap top-ups", "lifting play limits" or "refunds for minors" that need money are scams.',
+        [
+            (
+                "游戏账号、装备、皮肤交易",
+                "trading game accounts, items or skins",
+                r"游戏|账号|装备|皮肤|点券|钻石|王者|和平精英|原神|代练|game|skins?|in-game|account for sale",
+                0.5,
+            ),
+            (
+                "低价充值、免费领皮肤",
+                "cheap top-ups or free skins",
+                r"(低价|打折|优惠|折扣|免费).{0,6}(充值|皮肤|点券|钻石)|(充值|点券|皮肤|钻石).{0,6}(折|优惠|免费)|(号|账号|装备).{0,8}(便宜|出售|低价出|收)|free skins?|cheap (top-?ups?|coins)",
+                0.5,
+            ),
+            (
+                "解除防沉迷、未成年退款、账号冻结",
+                "lifting play limits, refunds for minors, a frozen account",
+                r"防沉迷|未成年.{0,6}(退款|充值)|解封|账号.{0,4}(冻结|异常|封)|交易.{0,6}(冻结|失败)|account.{0,10}(frozen|locked|banned)",
+                0.55,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_romance",
+        "网络婚恋交友诈骗",
+        "online romance scam",
+        "网上认识、没见过面的“恋人”，带您投资、赌博或找各种理由要钱，都是骗局。不转账，不在对方推荐的平台投钱。",
+        'An online "partner" you have never met who leads you to invest or gamble, or asks for money for any reason, is a scammer. Transfer nothing and use none of their platforms.',
+        [
+            (
+                "网上认识的“恋人”",
+                'an online "partner"',
+                r"亲爱的|宝贝|老公|老婆|想你|爱你|网恋|相亲|婚恋|交友|没见过面|驻外|军医|维和|dear|darling|honey|my love|babe|sweetheart",
+                0.4,
+            ),
+            (
+                "带您投资、赌博，说平台有漏洞",
+                'leads you to invest or gamble, a platform "loophole"',
+                r"(一起|带你|我们).{0,6}(投资|赚钱|理财|博彩|下注)|漏洞|博彩|彩票.{0,4}(计划|必中)|平台.{0,6}(活动|充值)|充值.{0,6}送|invest together|gambl|loophole|betting",
+                0.55,
+            ),
+            (
+                "找理由要钱（生病、机票、通关）",
+                "asks for money for an emergency, a ticket or customs",
+                r"(生病|住院|手术|机票|路费|通关|关税|海关|签证).{0,16}(帮我|借我|你先|垫|转给我|还差)|(钱|费).{0,8}(机票|路费|通关|关税)|资金周转|hospital|flight ticket|customs fee|visa fee",
+                0.55,
+            ),
+        ],
+    ),
+    _type(
+        "elder_service",
+        "养老服务诈骗",
+        "fake elderly-care service scam",
+        "养老机构要到民政部门查是否备案；一次交几年费用、预付高额会员费换“优惠”“返利”风险很大，不要轻易交钱。",
+        'Check with the civil-affairs bureau that a care home is registered; paying years ahead or a large "membership" for discounts or rebates is a big risk.',
+        [
+            (
+                "养老院、养老公寓收预付费",
+                "a care home that wants prepayment",
+                r"养老(院|公寓|机构|服务|中心)|敬老院|颐养|康养(院|中心)|护理院|床位|入住|care home|nursing home|retirement home",
+                0.45,
+            ),
+            (
+                "交会员费、预存费用享优惠返利",
+                "a membership fee or prepayment for discounts",
+                r"会员卡|会员费|预存|预交|一次(性)?交|交.{0,4}年|储值|享.{0,4}(折|优惠|返)|membership|prepay|years in advance",
+                0.45,
+            ),
+        ],
+    ),
+    _type(
+        "elder_project",
+        "养老项目诈骗",
+        "fake elderly-care investment scam",
+        "打着“养老项目”“康养基地”“旅居养老”名义拉投资、许诺高回报的，都是非法集资的常见套路，不要投钱。",
+        '"Elder-care projects", "wellness bases" or "retirement travel" offering investment with high returns are a common illegal fund-raising trick: do not invest.',
+        [
+            (
+                "以养老项目、康养基地拉投资",
+                "investment in an elder-care project or base",
+                r"养老项目|养老基地|康养|旅居养老|养老产业|养老地产|养生基地|认购|入股|股权|elder[- ]care.{0,20}(project|investment)|retirement (resort|project)",
+                0.55,
+            ),
+            (
+                "许诺高额回报、分红",
+                "promises high returns or dividends",
+                r"分红|回报|年息|利息|收益|返本|到期还本|dividend|return|interest",
+                0.4,
+            ),
+        ],
+    ),
+    _type(
+        "elder_product",
+        "养老产品诈骗",
+        "fake health-product scam targeting the elderly",
+        "保健品不是药，不能治病；“免费体检”“专家讲座”“送鸡蛋”后推销高价产品的要当心。有病去正规医院。",
+        'Health supplements are not medicine and cure nothing; beware of "free check-ups", "expert talks" or free gifts followed by expensive products. See a proper hospital.',
+        [
+            (
+                "保健品、神药能治病",
+                'a supplement or "miracle" product that cures illness',
+                r"保健品|神药|特效药|包治|根治|治愈|降血压|降血糖|降三高|抗癌|理疗仪|磁疗|量子|cure|miracle|supplement",
+                0.55,
+            ),
+            (
+                "免费体检、讲座、送礼品",
+                "free check-ups, talks or gifts",
+                r"免费(体检|领|送|讲座|旅游|检查)|专家讲座|健康讲座|送鸡蛋|领鸡蛋|赠品|free (gift|check|health|eggs)",
+                0.45,
+            ),
+            (
+                "名额有限、限时抢购",
+                "limited places or a limited-time offer",
+                r"名额有限|限量|仅剩|最后.{0,4}(天|名额)|limited (places|stock|time)",
+                0.3,
+            ),
+        ],
+    ),
+    _type(
+        "elder_house",
+        "以房养老诈骗",
+        "fake house-for-pension scam",
+        "把房子抵押出去换“每月高息”的所谓以房养老，可能让您失去房子。签任何房产相关合同、公证前，先和子女商量、找律师或拨12348咨询。",
+        'Mortgaging your home for "high monthly interest" in a so-called house-for-pension scheme can cost you the house. Before signing or notarising anything about your home, talk to your family or a lawyer, or call 12348.',
+        [
+            (
+                "以房养老、房子抵押",
+                "house-for-pension or mortgaging your home",
+                r"以房养老|房产抵押|反向抵押|抵押.{0,4}房|房子.{0,6}(抵押|过户|公证)|房本|房产证|home.{0,10}(mortgage|collateral)|house[- ]for[- ]pension",
+                0.6,
+            ),
+            (
+                "每月领高额利息",
+                "high monthly interest",
+                r"每月.{0,8}(利息|收益|领|拿)|月月领|月息|高息|monthly (interest|income)",
+                0.45,
+            ),
+            (
+                "办公证、签委托",
+                "a notarisation or power of attorney",
+                r"公证|委托书|全权委托|授权书|notari|power of attorney",
+                0.4,
+            ),
+        ],
+    ),
+    _type(
+        "elder_insurance",
+        "代办养老保险诈骗",
+        "fake pension-insurance agent scam",
+        "养老保险只能到社保经办机构或官方渠道办理，没有“内部指标”“花钱提高待遇”。不要把钱和证件交给“代办人”。",
+        'Pension insurance is handled only by the social-insurance office or its official channels; there are no "inside quotas" or paid "higher benefits". Give no money or documents to an "agent".',
+        [
+            (
+                "代办养老保险、社保",
+                "an agent who handles your pension insurance",
+                r"代办.{0,6}(养老|社保|退休)|(养老保险|社保).{0,8}(代办|代缴|办理)|统一代缴|代缴|pension (agent|insurance)|social (insurance|security)",
+                0.55,
+            ),
+            (
+                "一次性补缴、提高养老金",
+                "a one-off back payment or higher pension",
+                r"补缴|一次性.{0,4}(交|缴)|提高.{0,6}(养老金|待遇|退休金)|内部指标|特殊渠道|提前退休|higher pension|back[- ]pay",
+                0.55,
+            ),
+            (
+                "社保资格认证、待遇发放",
+                "pension eligibility check or payment",
+                r"(资格|待遇|年审).{0,6}(认证|审核|发放|未完成)|停发|暂停发放|养老金|退休金|pension",
+                0.35,
+            ),
+        ],
+    ),
+    _type(
+        "elder_aid",
+        "养老帮扶诈骗",
+        "fake elderly-aid scam",
+        "政府发补贴不收任何费用，也不会要您提供银行卡密码或验证码。接到“领补贴”的电话、短信，到社区或民政部门当面问。",
+        "The government never charges a fee to pay an allowance, nor asks for your card password or a code. Ask your community office or the civil-affairs bureau in person.",
+        [
+            (
+                "领补贴、补助、帮扶金",
+                "an allowance, subsidy or aid payment",
+                r"补贴|补助|帮扶|慰问金|救助金|福利金|高龄津贴|津贴|扶贫|allowance|subsidy|benefit payment",
+                0.5,
+            ),
+            (
+                "自称民政、社保、老龄办",
+                "claims to be civil affairs, social insurance or the ageing office",
+                r"民政|老龄办|老龄委|社保局|人社局|街道办|civil affairs|ageing office",
+                0.35,
+            ),
+            (
+                "领钱先交费、先激活",
+                'pay first or "activate" to receive it',
+                r"(领取|发放|到账|补贴|补助|津贴|福利金|慰问金).{0,16}(手续费|激活|验证码|银行卡|先交|工本费)|activate.{0,20}(account|card)",
+                0.6,
+            ),
+        ],
+    ),
+)
+
+BY_KEY: dict[str, FraudType] = {item.key: item for item in FRAUD_TYPES}
+
+GENERAL_ADVICE_ZH = "不转账、不点陌生链接、不说验证码、不下载对方发的APP；拿不准就拨打96110反诈专线咨询，已经转了钱立即拨打110报警。"
+GENERAL_ADVICE_EN = "Do not transfer money, open unknown links, share a code or install an app they send. If unsure, call the 96110 anti-fraud line; if you have already paid, call 110 at once."
+LOW_ADVICE_ZH = "没有发现明显的诈骗迹象。不过，凡是要您转账、提供验证码或点链接的，请先通过官方电话核实；拿不准可拨打96110。"
+LOW_ADVICE_EN = "No clear sign of fraud. Still, before you pay, share a code or open a link, check through an official number; if unsure, call 96110."
+
+
+@dataclass(frozen=True)
+class Hit:
+    sign: Sign
+    fraud_type: str | None  # None for a general sign
+    start: int
+    end: int
+
+
+def normalise(text: str) -> str:
+    """What the rules read: Simplified Chinese, full-width letters and digits made half-width."""
+    simplified = to_simplified(text)
+    return simplified.translate(_FULL_WIDTH)
+
+
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def find(text: str) -> list[Hit]:
+    """Every sign in the (normalised) text, the first place each one appears."""
+    hits: list[Hit] = []
+    for sign in GENERAL:
+        match = sign.pattern.search(text)
+        if match:
+            hits.append(Hit(sign, None, match.start(), match.end()))
+    for fraud_type in FRAUD_TYPES:
+        for sign in fraud_type.signs:
+            match = sign.pattern.search(text)
+            if match:
+                hits.append(Hit(sign, fraud_type.key, match.start(), match.end()))
+    return hits
+
+
+def combine(weights: Iterable[float]) -> float:
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - weight
+    return 1.0 - remaining
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    score: float
+    fraud_type: str | None
+    type_scores: dict[str, float]
+    hits: list[Hit]
+    reassured: bool
+
+
+# A type needs this much evidence of its own to be named.
+TYPE_MIN = 0.4
+# What a fraud type's own signs count for without any general sign beside them.
+ALONE_FACTOR = 0.6
+
+
+def evaluate(text: str) -> RuleResult:
+    hits = find(text)
+    type_scores = {
+        item.key: combine(hit.sign.weight for hit in hits if hit.fraud_type == item.key)
+        for item in FRAUD_TYPES
+    }
+    general = combine(hit.sign.weight for hit in hits if hit.fraud_type is None)
+    best_key, best = max(type_scores.items(), key=lambda pair: pair[1])
+    # Topic words alone (a parcel, a loan, a pension) are not fraud: a type counts in full only
+    # with a general sign of fraud beside it (money, a code, secrecy...), otherwise in part.
+    score = combine([general, best if general > 0 else best * ALONE_FACTOR])
+    reassured = bool(REASSURING.search(text)) and not any(
+        hit.sign.key in {"code_request", "screen_share"} for hit in hits
+    )
+    if reassured:
+        score *= REASSURING_FACTOR
+    return RuleResult(
+        score=score,
+        fraud_type=best_key if best >= TYPE_MIN else None,
+        type_scores=type_scores,
+        hits=hits,
+        reassured=reassured,
+    )

@@ -1,0 +1,306 @@
+"""The scam check: risk, score, likely fraud type, warning signs quoted from the text, advice.
+
+`check(text)` combines the transparent rules (bot.scams.rules) with the naive Bayes model
+(bot.scams.model). Links, phone and account numbers in anything it returns are defanged, so no
+chat client turns them into something to tap. `looks_like_pasted_message(text)` tells the relay
+whether a typed message is someone else's message to check rather than a question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.conversation.language import Language, for_reply, to_simplified
+from bot.scams import model, rules
+
+HIGH = 0.6
+MEDIUM = 0.35
+# How far the model may move the rules' score (chosen by cross-validation on the development split).
+MODEL_WEIGHT = 0.2
+MAX_FLAGS = 6
+QUOTE_MAX = 28
+
+
+class Risk(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass(frozen=True)
+class ScamCheck:
+    risk: Risk
+    score: float
+    fraud_type: str | None
+    red_flags: list[str]
+    advice: str
+    language: Language
+    fraud_type_label: str | None = None
+    rule_score: float = 0.0
+    model_score: float | None = None
+    sign_keys: list[str] = field(default_factory=list)
+
+    def as_api(self) -> dict[str, object]:
+        return {
+            "risk": self.risk.value,
+            "score": self.score,
+            "fraud_type": self.fraud_type,
+            "fraud_type_label": self.fraud_type_label,
+            "red_flags": self.red_flags,
+            "advice": self.advice,
+        }
+
+
+# -- defanging ---------------------------------------------------------------------------------
+
+_URL = re.compile(r"(?i)\b(?:https?|ftp)://[^\s<>\"'，。；、）)】\]]+")
+_DOMAIN = re.compile(
+    r"(?i)(?<![\w@.-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:com|cn|net|org|top|xyz|test|info|cc|vip|app|io|me|shop|site|online|club|example|ink|work|icu|tk|ml)"
+    r"(?![a-z0-9-])(?:/[^\s<>\"'，。；、）)】\]]*)?"
+)
+_EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+_SERVICE = re.compile(r"(?<!\d)(400|800)[\s-]?(\d{3})[\s-]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[\s-]?(\d{3,4})(\d{4})(?!\d)")
+_LONG_NUMBER = re.compile(r"(?<!\d)(\d{4})(?:[\s-]?\d){8,15}?([\s-]?\d{4})(?!\d)")
+
+
+def _defang_url(found: str) -> str:
+    text = re.sub(r"(?i)^http", "hxxp", found)
+    text = re.sub(r"(?i)^ftp", "fxp", text)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "", text
+    host, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{host.replace('.', '[.]')}{slash}{path.replace('.', '[.]')}"
+
+
+def defang(text: str) -> str:
+    """Links and addresses made untappable, phone and account numbers masked in the middle."""
+    text = _EMAIL.sub(lambda m: m.group(0).replace("@", "[@]").replace(".", "[.]"), text)
+    text = _URL.sub(lambda m: _defang_url(m.group(0)), text)
+    text = _DOMAIN.sub(lambda m: _defang_url(m.group(0)), text)
+    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _SERVICE.sub(lambda m: f"{m.group(1)}-***-{m.group(3)}", text)
+    text = _LONG_NUMBER.sub(lambda m: f"{m.group(1)}****{m.group(2).strip(' -')}", text)
+    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-***{m.group(3)}", text)
+    return text
+
+
+def links_in(text: str) -> list[str]:
+    """The links and web addresses in the text, defanged, in order, each once."""
+    seen: list[str] = []
+    for pattern in (_URL, _DOMAIN):
+        for match in pattern.finditer(_URL.sub(" ", text) if pattern is _DOMAIN else text):
+            value = _defang_url(match.group(0).rstrip(".,"))
+            if value not in seen:
+                seen.append(value)
+    return seen
+
+
+def phones_in(text: str) -> list[str]:
+    seen: list[str] = []
+    for pattern in (_MOBILE, _SERVICE, _LANDLINE):
+        for match in pattern.finditer(text):
+            value = defang(match.group(0)).strip()
+            if value not in seen:
+                seen.append(value)
+    return seen
+
+
+# -- the check ---------------------------------------------------------------------------------
+
+_PHRASE_END = re.compile(r"[，。！？；,!?;\n]")
+
+
+def _ends_phrase(source: str, index: int) -> bool:
+    # A full stop ends an English sentence only before a space: not inside a link or an amount.
+    char = source[index]
+    if char == ".":
+        return index + 1 >= len(source) or source[index + 1] == " "
+    return bool(_PHRASE_END.match(char))
+
+
+def _quote(original: str, normalised: str, start: int, end: int) -> str:
+    """The phrase around a match, from the resident's own text where the two line up."""
+    source = original if len(original) == len(normalised) else normalised
+    left = start
+    while left > 0 and start - left < 10 and not _ends_phrase(source, left - 1):
+        left -= 1
+    # Never start or end inside a Latin word or a link (a half link is still a link).
+    while left < start and left > 0 and source[left - 1].isascii() and not source[left - 1].isspace():
+        left += 1
+    right = end
+    while right < len(source) and right - end < 14 and not _ends_phrase(source, right):
+        right += 1
+    while right > end and right < len(source) and source[right].isascii() and not source[right].isspace():
+        right -= 1
+    quote = source[left:right].strip()
+    if len(quote) > QUOTE_MAX:
+        quote = quote[:QUOTE_MAX].rstrip() + "…"
+    return defang(quote)
+
+
+def _language_of(text: str) -> Language:
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    if han == 0 and latin > 0:
+        return Language.ENGLISH
+    if han and to_simplified(text) != text:
+        return Language.TRADITIONAL
+    return Language.SIMPLIFIED
+
+
+def _label(english: bool, zh: str, en: str) -> str:
+    return en if english else zh
+
+
+_LINK_SIGN = rules.Sign("link", "含有链接", "contains a link", re.compile("$^"), 0.25)
+
+
+def check(text: str, *, language: Language | None = None) -> ScamCheck:
+    """How likely the text is a scam, which kind, what gives it away, and what to do."""
+    language = language or _language_of(text)
+    english = language is Language.ENGLISH
+    normalised = rules.normalise(text).lower()
+    result = rules.evaluate(normalised)
+    links = links_in(text)
+    rule_score = rules.combine([result.score, _LINK_SIGN.weight if links and result.score > 0 else 0.0])
+    if links and result.score == 0:
+        rule_score = _LINK_SIGN.weight * 0.5
+    trained = model.shipped()
+    model_score = trained.probability(normalised) if trained is not None else None
+    if model_score is None:
+        score = rule_score
+    else:
+        # The model moves the rules' score up or down by at most MODEL_WEIGHT / 2: it settles
+        # borderline cases, it never flags a text in which the rules found nothing.
+        score = rule_score + MODEL_WEIGHT * (model_score - 0.5) if rule_score > 0 else rule_score
+    score = round(min(max(score, 0.0), 1.0), 3)
+    risk = Risk.HIGH if score >= HIGH else Risk.MEDIUM if score >= MEDIUM else Risk.LOW
+
+    fraud_type = result.fraud_type if risk is not Risk.LOW else None
+    flags: list[str] = []
+    ordered = sorted(result.hits, key=lambda hit: (-hit.sign.weight, hit.start))
+    for hit in ordered:
+        if hit.fraud_type is not None and hit.fraud_type != fraud_type:
+            continue
+        if risk is Risk.LOW and hit.sign.weight < 0.5:
+            continue
+        what = _label(english, hit.sign.zh, hit.sign.en)
+        flags.append(
+            f"{what}：“{_quote(text, normalised, hit.start, hit.end)}”"
+            if not english
+            else f'{what}: "{_quote(text, normalised, hit.start, hit.end)}"'
+        )
+        if len(flags) >= MAX_FLAGS:
+            break
+    for link in links[:2]:
+        flags.append(
+            _label(english, f"含有链接（不要打开）：{link}", f"contains a link (do not open it): {link}")
+        )
+    if risk is not Risk.LOW:
+        for phone in phones_in(text)[:2]:
+            flags.append(
+                _label(
+                    english,
+                    f"留了联系电话（不要回拨，用官方号码核实）：{phone}",
+                    f"gives a phone number (do not call it back; check through an official number): {phone}",
+                )
+            )
+
+    known = rules.BY_KEY.get(fraud_type) if fraud_type else None
+    if risk is Risk.LOW:
+        advice = _label(english, rules.LOW_ADVICE_ZH, rules.LOW_ADVICE_EN)
+    elif known is not None:
+        advice = _label(
+            english,
+            f"{known.advice_zh}{rules.GENERAL_ADVICE_ZH}",
+            f"{known.advice_en} {rules.GENERAL_ADVICE_EN}",
+        )
+    else:
+        advice = _label(english, rules.GENERAL_ADVICE_ZH, rules.GENERAL_ADVICE_EN)
+    type_label = (known.en if english else known.zh) if known else None
+    if language is Language.TRADITIONAL:
+        flags = [for_reply(flag, language) for flag in flags]
+        advice = for_reply(advice, language)
+        type_label = for_reply(type_label, language) if type_label else None
+    return ScamCheck(
+        risk=risk,
+        score=score,
+        fraud_type=fraud_type,
+        red_flags=flags,
+        advice=advice,
+        language=language,
+        fraud_type_label=type_label,
+        rule_score=round(rule_score, 3),
+        model_score=None if model_score is None else round(model_score, 3),
+        sign_keys=[hit.sign.key for hit in result.hits],
+    )
+
+
+# -- is a typed message someone else's message? ------------------------------------------------
+
+_SMS_BRACKET = re.compile(r"^\s*[【\[［][^】\]］]{1,16}[】\]］]|[【\[［][^】\]］]{1,16}[】\]］]\s*$")
+_UNSUBSCRIBE = re.compile(
+    r"(?i)(回复?|回)\s*(td|t|n|r|0)\s*退订|退订回|拒收请回复|reply (stop|td)|to unsubscribe|opt out"
+)
+_CODE = re.compile(r"(?i)(验证码|校验码|动态码|取件码|code)\D{0,6}\d{4,8}")
+_MONEY = re.compile(r"(?i)(\d[\d,]*(\.\d+)?\s*(元|块|万|rmb|yuan|usd)|[¥￥$]\s*\d|人民币)")
+_SALUTATION = re.compile(
+    r"(?i)^(尊敬的|亲爱的|亲[，,]|您好[，,]?(我是|这里是|这边是)|你好[，,]?(我是|这里是|这边是)|dear |hi,? this is|this is )"  # noqa: E501
+)
+_QUESTION = re.compile(r"(吗|么|呢|是不是|是真的|靠谱|怎么办|可信|真的假的|是诈骗|是骗|\?|？)\s*$")
+_NARRATED = re.compile(
+    r"(?i)(有人|对方|他们?(说|让|叫|要)|她们?(说|让|叫|要)|让我|叫我|要我|跟我说|我收到|我接到|收到一条|接到一个|"
+    r"我(被|想|要|该|能|可以|应该)|\bi (got|received|was|am|want)\b|someone|they (asked|told|want))"
+)
+_ASKING = re.compile(
+    r"(?i)(诈骗|骗局|骗子|是不是骗|^(is|are|what|how|why|can|should|do|does)\b|\b(scam|fraud)\b|"
+    r"\b(my|me)\b(?!.*\byou)|^i\b)"
+)
+_ADDRESSED = re.compile(r"(?i)\b(you|your)\b")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ORG_VOICE = re.compile(r"(我们|本平台|本行|我司|本公司|本店|平台|客服|您的|your )")
+
+
+def looks_like_pasted_message(text: str) -> bool:
+    """Whether typed text reads as a message the resident received (a text message, a chat from
+    someone else) rather than their own words to the assistant."""
+    stripped = text.strip()
+    if len(stripped) < 12:
+        return False
+    strong = 0
+    weak = 0.0
+    if _URL.search(stripped) or _DOMAIN.search(stripped):
+        strong += 1
+    if _SMS_BRACKET.search(stripped):
+        strong += 1
+    if _UNSUBSCRIBE.search(stripped):
+        strong += 1
+    if _CODE.search(stripped):
+        strong += 1
+    if _MOBILE.search(stripped) or _SERVICE.search(stripped) or _LANDLINE.search(stripped):
+        weak += 1
+    if _MONEY.search(stripped):
+        weak += 0.5
+    if _SALUTATION.search(stripped):
+        weak += 1
+    if len(_ORG_VOICE.findall(stripped)) >= 2:
+        weak += 0.5
+    if len(stripped) >= 40:
+        weak += 0.5
+    if _QUESTION.search(stripped) and strong == 0:
+        return False  # the resident's own question about a message, not the message
+    if strong >= 1 or weak >= 2:
+        return True
+    # Without SMS framing: a text of some length that speaks to its reader (or advertises) with
+    # signs of fraud in it, and does not tell what happened to the resident ("有人让我…").
+    if len(stripped) < 20 or _NARRATED.search(stripped) or _ASKING.search(stripped):
+        return False
+    if not _HAN.search(stripped) and not _ADDRESSED.search(stripped):
+        return False  # English that does not speak to "you" is the resident's own account
+    return rules.evaluate(rules.normalise(stripped).lower()).score >= MEDIUM

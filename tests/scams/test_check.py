@@ -1,0 +1,195 @@
+"""The scam check on known messages: risk, fraud type, quoted warning signs, defanged links."""
+
+from __future__ import annotations
+
+import glob
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bench.scam_eval import run as scam_eval
+from bot.conversation.language import Language
+from bot.scams import model, rules
+from bot.scams.service import Risk, check, defang, looks_like_pasted_message
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_fake_police_safe_account_demand_is_high_risk_and_named() -> None:
+    result = check("我是市公安局的警官，你涉嫌洗钱案件，请把钱转到安全账户配合调查，不要告诉家人")
+
+    assert result.risk is Risk.HIGH
+    assert result.fraud_type == "fraud_police"
+    assert any("安全账户" in flag for flag in result.red_flags)
+    assert "110" in result.advice
+
+
+def test_red_flags_quote_the_text_they_come_from() -> None:
+    text = "亲，上一单佣金已返您，接下来是连单任务，需先垫付本金998元，完成后本金加佣金一起返还"
+
+    result = check(text)
+
+    assert result.fraud_type == "fraud_brush"
+    quotes = [re.search(r"“(.+)”", flag) for flag in result.red_flags]
+    assert all(q is not None and q.group(1).rstrip("…") in text for q in quotes)
+
+
+def test_links_and_phone_numbers_come_back_defanged() -> None:
+    result = check(
+        "【淘宝客服】您的面霜质量问题，三倍赔偿，点击 http://tb-refund.example.com 办理，电话 13800001234"
+    )
+
+    shown = " ".join(result.red_flags)
+    assert "hxxp://tb-refund[.]example[.]com" in shown
+    assert "138****1234" in shown
+    assert "http://" not in shown and "13800001234" not in shown
+
+
+def test_defang_breaks_links_addresses_and_long_numbers() -> None:
+    assert defang("https://evil.example.com/a.b") == "hxxps://evil[.]example[.]com/a[.]b"
+    assert defang("访问 pay.example.test 看看") == "访问 pay[.]example[.]test 看看"
+    assert defang("打 138-0000-1234") == "打 138****1234"
+    assert defang("客服 400-000-1234") == "客服 400-***-1234"
+    assert defang("卡号 6222020000001234567") == "卡号 6222****4567"
+    assert defang("mail me@example.com") == "mail me[@]example[.]com"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX银行】验证码：482913，您正在登录网上银行，5分钟内有效，请勿泄露给他人。",
+        "【菜鸟驿站】您的包裹已到幸福路驿站，取件码 3-2-1108，请于今日20:00前领取。",
+        "妈，我到家了，今天路上有点堵，你们早点休息",
+        "【XX超市】周末会员日，全场蔬菜8.8折，欢迎光临！回复TD退订",
+    ],
+)
+def test_ordinary_notices_and_family_chat_are_low_risk(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is Risk.LOW
+    assert result.fraud_type is None
+
+
+def test_an_english_message_gets_english_signs_and_advice() -> None:
+    result = check(
+        "This is officer Chen. Your ID is linked to money laundering. Transfer your savings to the safe account."  # noqa: E501
+    )
+
+    assert result.language is Language.ENGLISH
+    assert result.risk is Risk.HIGH
+    assert any("safe account" in flag for flag in result.red_flags)
+    assert "110" in result.advice and "不" not in result.advice
+
+
+def test_traditional_chinese_is_understood_and_answered_in_traditional() -> None:
+    result = check("你好，這裡是公安局，你涉嫌一宗洗錢案，請將資金轉入安全賬戶，並對家人保密")
+
+    assert result.risk is Risk.HIGH
+    assert result.fraud_type == "fraud_police"
+    assert result.fraud_type_label == "冒充公檢法詐騙"
+    assert "報警" in result.advice
+
+
+def test_every_fraud_type_of_the_knowledge_base_has_rules() -> None:
+    answers = (ROOT / "domain" / "knowledge_answers.yml").read_text(encoding="utf-8")
+
+    for fraud_type in rules.FRAUD_TYPES:
+        assert f"utter_faq/{fraud_type.key}:" in answers
+        assert fraud_type.signs
+
+
+def test_the_shipped_model_scores_a_scam_above_a_bank_notice() -> None:
+    trained = model.shipped()
+
+    assert trained is not None
+    scam = trained.probability(rules.normalise("刷单返利，先垫付本金，佣金日结，加微信领取任务").lower())
+    notice = trained.probability(
+        rules.normalise("【XX银行】您尾号0001的储蓄卡消费支出人民币128.00元").lower()
+    )
+    assert scam > 0.5 > notice
+
+
+def test_the_held_out_evaluation_meets_the_target_and_beats_the_baseline() -> None:
+    messages = [m for m in scam_eval.load() if m.split == "test"]
+    tallies = scam_eval.evaluate(messages, None)
+    scam = [t for label, t in tallies.items() if not label.startswith("ordinary")]
+    ordinary = [t for label, t in tallies.items() if label.startswith("ordinary")]
+
+    recall = sum(t.flagged for t in scam) / sum(t.total for t in scam)
+    false_positives = sum(t.flagged for t in ordinary) / sum(t.total for t in ordinary)
+    baseline_recall = sum(t.baseline for t in scam) / sum(t.total for t in scam)
+    assert recall >= 0.90
+    assert false_positives <= 0.05
+    assert recall > baseline_recall
+
+
+def test_the_evaluation_set_covers_every_fraud_type_with_300_messages() -> None:
+    messages = scam_eval.load()
+
+    assert len(messages) >= 300
+    assert {m.label for m in messages} >= {item.key for item in rules.FRAUD_TYPES}
+
+
+# -- pasted or forwarded? ---------------------------------------------------------------------
+
+
+def _nlu_examples() -> list[str]:
+    found = []
+    for path in glob.glob(str(ROOT / "nlu_data" / "*.yml")):
+        for item in yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("nlu", []):
+            for line in (item.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    found.append(re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:]))
+    return found
+
+
+def test_no_resident_question_of_the_training_data_reads_as_a_pasted_message() -> None:
+    examples = _nlu_examples()
+
+    pasted = [text for text in examples if looks_like_pasted_message(text)]
+
+    assert len(examples) > 500
+    assert pasted == []
+
+
+def test_most_scam_messages_of_the_evaluation_set_read_as_pasted() -> None:
+    scams = [m.text for m in scam_eval.load() if m.is_scam]
+
+    share = sum(looks_like_pasted_message(text) for text in scams) / len(scams)
+
+    assert share >= 0.8
+
+
+def test_family_and_work_chats_do_not_read_as_pasted() -> None:
+    chats = [m.text for m in scam_eval.load() if m.label in {"ordinary_family", "ordinary_work"}]
+
+    assert not any(looks_like_pasted_message(text) for text in chats)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【XX银行】您的账户存在风险，请点击 http://bank-safe.example.com 验证",
+        "您的验证码为 552017，请勿告诉他人",
+        "尊敬的客户，您好，您的快递丢失，理赔请拨打 400-000-1234",
+    ],
+)
+def test_sms_framing_links_and_codes_read_as_pasted(text: str) -> None:
+    assert looks_like_pasted_message(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我被骗了怎么办",
+        "有人让我刷单先垫钱靠谱吗",
+        "帮我看看这条短信是不是诈骗",
+        "is this a scam",
+        "我要登记纠纷",
+    ],
+)
+def test_residents_own_questions_do_not_read_as_pasted(text: str) -> None:
+    assert not looks_like_pasted_message(text)
