@@ -9,6 +9,7 @@ import bot.conversation.models
 import bot.followups.models
 import bot.outbox.models
 import bot.residents.models
+import bot.scams.models
 from bot.db.base import Base
 
 MODEL_MODULES = (
@@ -19,6 +20,7 @@ MODEL_MODULES = (
     bot.followups.models,
     bot.channels.telegram.models,
     bot.console.models,
+    bot.scams.models,
 )
 
 metadata = Base.metadata
