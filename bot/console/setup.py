@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
+from bot.console.alerts import router as alerts_router
 from bot.console.api import router as api_router
 from bot.console.deps import CsrfFailed, Forbidden, SignInRequired
 from bot.console.rendering import STATIC, render, translator
@@ -112,6 +113,7 @@ def install(app: FastAPI) -> None:
     """Adds the console (/console) and the staff API (/api/staff) to the gateway."""
     app.mount(f"{CONSOLE_PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")
     app.include_router(console_router)
+    app.include_router(alerts_router)
     app.include_router(api_router)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Forbidden, _forbidden)

@@ -249,6 +249,7 @@ _UNSUBSCRIBE = re.compile(
     r"(?i)(回复?|回)\s*(td|t|n|r|0)\s*退订|退订回|拒收请回复|reply (stop|td)|to unsubscribe|opt out"
 )
 _CODE = re.compile(r"(?i)(验证码|校验码|动态码|取件码|code)\D{0,6}\d{4,8}")
+_GUARDIAN_CODE = re.compile(r"(?i)绑定|綁定|guardian|family code|gave me (the|a) code")
 _MONEY = re.compile(r"(?i)(\d[\d,]*(\.\d+)?\s*(元|块|万|rmb|yuan|usd)|[¥￥$]\s*\d|人民币)")
 _SALUTATION = re.compile(
     r"(?i)^(尊敬的|亲爱的|亲[，,]|您好[，,]?(我是|这里是|这边是)|你好[，,]?(我是|这里是|这边是)|dear |hi,? this is|this is )"  # noqa: E501
@@ -281,8 +282,8 @@ def looks_like_pasted_message(text: str) -> bool:
         strong += 1
     if _UNSUBSCRIBE.search(stripped):
         strong += 1
-    if _CODE.search(stripped):
-        strong += 1
+    if _CODE.search(stripped) and not _GUARDIAN_CODE.search(stripped):
+        strong += 1  # (a family member sending their guardian code is talking to us)
     if _MOBILE.search(stripped) or _SERVICE.search(stripped) or _LANDLINE.search(stripped):
         weak += 1
     if _MONEY.search(stripped):
