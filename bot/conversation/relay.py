@@ -8,6 +8,7 @@ politely when Rasa or the action server is down, and keeps the transcript.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections import deque
@@ -22,10 +23,13 @@ from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.db.session import session_scope
 from bot.outbox import service as outbox
 from bot.residents import service as residents
+from bot.scams import service as scams
 
 logger = logging.getLogger(__name__)
 
 CHANNELS = frozenset({"web", "telegram", "terminal"})
+# A forwarded or pasted message goes to the scam check (domain/scams.yml) with its text.
+SCAM_CHECK_COMMAND = "/check_scam"
 
 
 class InvalidMessage(ValueError):
@@ -58,6 +62,7 @@ class Inbound:
     command: str | None = None
     language_hint: str | None = None  # a client's language code, used until we know better
     chosen_language: Language | None = None  # the resident picked one (a language switch)
+    forwarded: bool = False  # the channel says the resident forwarded someone else's message
 
 
 @dataclass
@@ -124,7 +129,7 @@ class Relay:
             language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
         else:
             language = lang.detect(message, current=current, hint=inbound.language_hint)
-            message = payloads.neutralise_typed_text(lang.for_understanding(message))
+            message = await self._typed(inbound, conversation_id, lang.for_understanding(message))
 
         raw_replies, delivered = await self._ask_rasa(
             conversation_id=conversation_id,
@@ -144,6 +149,24 @@ class Relay:
         pressed = message if inbound.text is None else None
         elder_mode = await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
         return Outcome(replies=replies, language=language, delivered=delivered, elder_mode=elder_mode)
+
+    async def _typed(self, inbound: Inbound, conversation_id: str, text: str) -> str:
+        """What typed text becomes for Rasa: a scam check for a forwarded or pasted message, else
+        plain text that can never be read as an intent."""
+        pasted = inbound.forwarded or (
+            scams.looks_like_pasted_message(text)
+            # A long answer inside a form (what happened, with amounts and numbers) is an answer.
+            and not await self._in_form(conversation_id)
+        )
+        if pasted:
+            return SCAM_CHECK_COMMAND + json.dumps({"scam_text": text}, ensure_ascii=False)
+        return payloads.neutralise_typed_text(text)
+
+    async def _in_form(self, conversation_id: str) -> bool:
+        try:
+            return await self._rasa.active_form(conversation_id=conversation_id) is not None
+        except RasaUnavailable:
+            return False  # the message will get the busy reply anyway
 
     def _validate(self, inbound: Inbound) -> str:
         if inbound.channel not in CHANNELS:

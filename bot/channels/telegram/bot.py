@@ -146,12 +146,14 @@ class TelegramChannel:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or message.text is None:
             return
-        await self._relay_and_reply(
-            update,
-            Inbound(
-                channel=CHANNEL, sender=str(user.id), text=message.text, language_hint=user.language_code
-            ),
+        inbound = Inbound(
+            channel=CHANNEL,
+            sender=str(user.id),
+            text=message.text,
+            language_hint=user.language_code,
+            forwarded=message.forward_origin is not None,
         )
+        await self._relay_and_reply(update, inbound)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/start, /help, /menu, /elder, /privacy, /delete_my_data."""
