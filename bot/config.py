@@ -235,6 +235,8 @@ def _flatten(model: BaseModel, *, prefix: str) -> dict[str, str]:
             env.update(_flatten(value, prefix=f"{key}__"))
         elif isinstance(value, SecretStr):
             env[key] = value.get_secret_value()
+        elif isinstance(value, list | dict):
+            env[key] = json.dumps(value)  # pydantic-settings reads complex values as JSON
         elif value is not None:
             env[key] = str(value)
     return env

@@ -46,3 +46,11 @@ def test_a_child_process_gets_the_same_settings(tmp_path: Path, monkeypatch: pyt
     for key, value in settings.as_environment().items():
         monkeypatch.setenv(key, value)
     assert Settings() == settings
+
+
+def test_a_child_process_gets_the_rasa_instances(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    instances = ["http://10.0.0.5:5005", "http://10.0.0.6:5005"]
+    settings = Settings(var_dir=tmp_path, rasa={"instances": instances}).with_secrets()
+    for key, value in settings.as_environment().items():
+        monkeypatch.setenv(key, value)
+    assert Settings().rasa.urls == instances
