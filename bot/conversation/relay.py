@@ -15,6 +15,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from bot.config import Settings
 from bot.conversation import language as lang
 from bot.conversation import notices, payloads, transcript
@@ -28,6 +30,10 @@ from bot.scams import service as scams
 logger = logging.getLogger(__name__)
 
 CHANNELS = frozenset({"web", "telegram", "terminal"})
+# Seconds between attempts to record a turn Rasa has already answered while the store is away.
+RECORD_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+# What a case store that went away raises (refused, dropped, timed out, locked).
+STORE_DOWN = (OperationalError, InterfaceError)
 # A forwarded or pasted message goes to the scam check (domain/scams.yml) with its text.
 SCAM_CHECK_COMMAND = "/check_scam"
 
@@ -115,7 +121,18 @@ class Relay:
     async def handle(self, inbound: Inbound) -> Outcome:
         message = self._validate(inbound)
         conversation_id = self.conversation_id(inbound.channel, inbound.sender)
-        resident = await asyncio.to_thread(self._resident, inbound)
+        try:
+            resident = await asyncio.to_thread(self._resident, inbound)
+        except STORE_DOWN as error:
+            # Without the store the turn could not be recorded nor a case filed: hold it back
+            # (Rasa never sees it) and ask the resident to send it again.
+            logger.warning("relay: case store unreachable (%s); message held back", type(error).__name__)
+            language = inbound.chosen_language or (
+                lang.detect(message, current=None, hint=inbound.language_hint)
+                if inbound.text is not None
+                else lang.from_hint(inbound.language_hint) or lang.DEFAULT
+            )
+            return Outcome([Reply(notices.text(notices.Notice.BUSY, language))], language, delivered=False)
         current = inbound.chosen_language or resident.language
         if not self._rate.allow(conversation_id):
             language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
@@ -147,8 +164,30 @@ class Relay:
         else:
             replies = [Reply(text=notices.text(notices.Notice.BUSY, language))]
         pressed = message if inbound.text is None else None
-        elder_mode = await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+        elder_mode = await self._record_retrying(resident, inbound, pressed, language, replies)
         return Outcome(replies=replies, language=language, delivered=delivered, elder_mode=elder_mode)
+
+    async def _record_retrying(
+        self,
+        resident: _Resident,
+        inbound: Inbound,
+        pressed: str | None,
+        language: Language,
+        replies: list[Reply],
+    ) -> bool:
+        """Records the turn; Rasa has already handled it, so a store that went away meanwhile is
+        waited for a few seconds rather than the answer thrown away."""
+        for delay in RECORD_RETRY_DELAYS:
+            try:
+                return await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+            except STORE_DOWN as error:
+                logger.warning("relay: recording the turn failed (%s); retrying", type(error).__name__)
+                await asyncio.sleep(delay)
+        try:
+            return await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+        except STORE_DOWN as error:
+            logger.error("relay: the turn could not be recorded (%s); replying anyway", type(error).__name__)
+            return resident.elder_mode
 
     async def _typed(self, inbound: Inbound, conversation_id: str, text: str) -> str:
         """What typed text becomes for Rasa: a scam check for a forwarded or pasted message, else
@@ -173,6 +212,9 @@ class Relay:
             raise InvalidMessage(f"unknown channel {inbound.channel!r}")
         if not inbound.sender or len(inbound.sender) > 128:
             raise InvalidMessage("sender must be 1 to 128 characters")
+        # No database text type takes NUL (PostgreSQL refuses it), and no person types it.
+        if any("\x00" in (part or "") for part in (inbound.sender, inbound.text, inbound.payload)):
+            raise InvalidMessage("the message contains a NUL character")
         if sum(part is not None for part in (inbound.text, inbound.payload, inbound.command)) != 1:
             raise InvalidMessage("send either text or payload")
         if inbound.command is not None:
@@ -242,9 +284,14 @@ class Relay:
 
     async def pending(self, *, channel: str, sender: str) -> list[Reply]:
         """Messages the assistant sent on its own and the resident's page has not shown yet."""
-        if channel not in CHANNELS or not sender:
-            raise InvalidMessage("unknown channel or empty sender")
-        raw, language = await asyncio.to_thread(self._take_pending, sender)
+        if channel not in CHANNELS or not sender or "\x00" in sender:
+            raise InvalidMessage("unknown channel, or an empty or invalid sender")
+        try:
+            raw, language = await asyncio.to_thread(self._take_pending, sender)
+        except STORE_DOWN as error:
+            # The items stay in the outbox; the page asks again in a few seconds.
+            logger.warning("relay: case store unreachable (%s); nothing pending now", type(error).__name__)
+            return []
         return self.render(raw, channel=channel, sender=sender, language=language)
 
     def _take_pending(self, sender: str) -> tuple[list[dict[str, Any]], Language]:
