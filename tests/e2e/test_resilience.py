@@ -26,6 +26,7 @@ from bot.cases.enums import CaseStatus, StaffRole
 from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate
 from bot.cases.transitions import transition
+from bot.config import PROJECT_DIR
 from bot.conversation import transcript
 from bot.conversation.models import Direction
 from bot.db.session import dispose_engine, session_scope
@@ -38,6 +39,8 @@ from tests.e2e.stack import Stack, texts
 pytestmark = pytest.mark.e2e
 
 BUSY_ZH = "系统正忙"
+# Until the intake dialogue is in the tree (it is being built alongside), its fault test waits.
+INTAKE = (PROJECT_DIR / "actions" / "intake.py").exists()
 
 
 def cases_of(stack: Stack, sender: str) -> list[Case]:
@@ -56,13 +59,15 @@ def conversation(stack: Stack, sender: str) -> list[tuple[str, str]]:
         resident = residents.find_by_channel(session=session, channel="web", external_id=sender)
         assert resident is not None
         return [
-            (m.direction.value, m.text or "") for m in transcript.for_resident(session=session, resident=resident)
+            (m.direction.value, m.text or "")
+            for m in transcript.for_resident(session=session, resident=resident)
         ]
 
 
 # -- the action server killed in the middle of an intake -------------------------------------------
 
 
+@pytest.mark.skipif(not INTAKE, reason="needs the intake dialogue (actions/intake.py)")
 def test_the_action_server_killed_mid_intake_gets_a_polite_reply_and_the_form_resumes_with_one_case(
     stack: Stack,
 ) -> None:
@@ -82,7 +87,13 @@ def test_the_action_server_killed_mid_intake_gets_a_polite_reply_and_the_form_re
 
     reply = stack.chat(sender, text="毛郢村")  # asked again, answered again: the form goes on
     assert "发生了什么" in texts(reply)
-    for answer in ("楼上邻居每天晚上十一点以后还在装修", "楼上302的住户", "晚上十点以后停止施工", "13812345678", "1"):
+    for answer in (
+        "楼上邻居每天晚上十一点以后还在装修",
+        "楼上302的住户",
+        "晚上十点以后停止施工",
+        "13812345678",
+        "1",
+    ):
         reply = stack.chat(sender, text=answer)
     assert "请核对" in texts(reply) and "孔店乡 毛郢村" in texts(reply)
 
@@ -126,7 +137,12 @@ def _resolve_a_dispute(stack: Stack, sender: str) -> str:
         for status in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS):
             transition(session=session, case=case, to=status, actor=worker.actor)
         transition(
-            session=session, case=case, to=CaseStatus.RESOLVED, actor=worker.actor, note="已清理", outcome="agreement"
+            session=session,
+            case=case,
+            to=CaseStatus.RESOLVED,
+            actor=worker.actor,
+            note="已清理",
+            outcome="agreement",
         )
         return case.number
 
