@@ -5,7 +5,8 @@ hundred residents at once whose turns alternate between the gateways.
 What must hold: every message is answered once, the transcript holds every turn once and in order,
 the tracker store holds every message once, and each conversation reached exactly one Rasa
 instance (the one `RASA__INSTANCES` routing picks, in either gateway). deploy/ describes the same
-topology for docker compose and Kubernetes (docs/deploy.md).
+topology for docker compose and Kubernetes (docs/deploy.md); Docker cannot run here, so the last
+tests check those files' structure instead.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+import yaml
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from bot.config import Settings
+from bot.config import PROJECT_DIR, Settings
 from bot.conversation import transcript
 from bot.conversation.models import Direction
 from bot.conversation.rasa_client import RasaClient
@@ -42,8 +44,6 @@ from bot.launcher.training import ensure_model
 from bot.residents import service as residents
 from tests.e2e.proxy import TcpProxy
 from tests.e2e.stack import fast_profile, free_port
-
-pytestmark = pytest.mark.e2e
 
 RESIDENTS = 100
 BUSY = ("系统正忙", "The service is busy")
@@ -225,6 +225,7 @@ def _user_messages_in_tracker(dsn: str) -> dict[str, list[str]]:
     return seen
 
 
+@pytest.mark.e2e
 def test_a_hundred_residents_across_two_gateways_and_two_rasa_instances_lose_and_duplicate_nothing(
     topology: Topology,
 ) -> None:
@@ -268,3 +269,86 @@ def test_a_hundred_residents_across_two_gateways_and_two_rasa_instances_lose_and
         assert topology.proxies[expected].senders[conversation_id] == len(SCRIPTS["zh"])
         per_instance[expected] += 1
     assert min(per_instance) >= RESIDENTS // 4, per_instance  # both instances did real work
+
+
+# -- the deployment files describe the same topology ------------------------------------------------
+
+DEPLOY = PROJECT_DIR / "deploy"
+
+
+def _compose() -> dict[str, Any]:
+    return dict(yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8")))
+
+
+def _env(service: dict[str, Any]) -> dict[str, str]:
+    env = service.get("environment") or {}
+    return dict(env) if isinstance(env, dict) else dict(item.split("=", 1) for item in env)
+
+
+def test_the_compose_file_runs_two_rasa_instances_two_gateways_and_postgresql() -> None:
+    services = _compose()["services"]
+    assert {
+        "postgres",
+        "migrate",
+        "actions",
+        "rasa-0",
+        "rasa-1",
+        "gateway-0",
+        "gateway-1",
+        "balancer",
+    } <= set(services)
+    for name, service in services.items():
+        assert "image" in service or "build" in service, name
+        for dependency in service.get("depends_on") or []:
+            assert dependency in services, (name, dependency)
+    # Only the balancer is published; Rasa and the action server stay on the internal network.
+    assert [name for name, service in services.items() if service.get("ports")] == ["balancer"]
+
+    rasa_names = sorted(name for name in services if name.startswith("rasa-"))
+    for name in ("gateway-0", "gateway-1", "actions"):
+        env = _env(services[name])
+        settings = Settings.model_validate({"rasa": {"instances": yaml.safe_load(env["RASA__INSTANCES"])}})
+        assert settings.rasa.urls == [f"http://{rasa}:5005" for rasa in rasa_names]
+        assert env["DATABASE__URL"].startswith("postgresql+psycopg://")
+        assert env["ACTIONS__HOST"] == "actions"
+    for rasa in rasa_names:
+        env = _env(services[rasa])
+        assert env["SHUOSHI_TRACKER_URL"].startswith("postgresql://")  # Rasa's own psycopg2
+        assert env["SHUOSHI_ACTION_URL"] == "http://actions:5055/webhook"
+        assert "--enable-api" in services[rasa]["command"]
+    # The secrets every gateway must share come from the same variables.
+    shared = ("RELAY__SECRET", "RELAY__PAYLOAD_KEY", "CONSOLE__SECRET", "RASA__TOKEN")
+    assert {tuple(_env(services[g])[k] for k in shared) for g in ("gateway-0", "gateway-1")} == {
+        tuple(_env(services["gateway-0"])[k] for k in shared)
+    }
+    upstreams = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    assert "server gateway-0:8000" in upstreams and "server gateway-1:8000" in upstreams
+
+
+def test_the_kubernetes_manifests_parse_and_route_to_each_rasa_pod() -> None:
+    documents = [
+        doc
+        for path in sorted((DEPLOY / "k8s").glob("*.yaml"))
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
+        if doc
+    ]
+    for doc in documents:
+        assert {"apiVersion", "kind", "metadata"} <= set(doc), doc
+        assert doc["metadata"]["name"]
+    by_kind = {(doc["kind"], doc["metadata"]["name"]): doc for doc in documents}
+    rasa = by_kind[("StatefulSet", "rasa")]
+    headless = by_kind[("Service", "rasa")]
+    assert headless["spec"]["clusterIP"] == "None" and rasa["spec"]["serviceName"] == "rasa"
+    config = by_kind[("ConfigMap", "shuoshi-config")]["data"]
+    instances = Settings.model_validate(
+        {"rasa": {"instances": yaml.safe_load(config["RASA__INSTANCES"])}}
+    ).rasa.urls
+    assert instances == [f"http://rasa-{i}.rasa:5005" for i in range(rasa["spec"]["replicas"])]
+    assert by_kind[("Deployment", "gateway")]["spec"]["replicas"] >= 2
+    for workload in (by_kind[("Deployment", "gateway")], by_kind[("Deployment", "actions")]):
+        for container in workload["spec"]["template"]["spec"]["containers"]:
+            sources = {next(iter(source.values()))["name"] for source in container["envFrom"]}
+            assert sources == {"shuoshi-config", "shuoshi-secrets"}
+    secret = by_kind[("Secret", "shuoshi-secrets")]["stringData"]
+    assert secret["DATABASE__URL"].startswith("postgresql+psycopg://")
+    assert secret["TRACKER_URL"].startswith("postgresql://")
