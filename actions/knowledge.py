@@ -146,7 +146,7 @@ class ActionFaqArticle(Action):
                 law_en=statutes.english_name(article.law),
                 number=article.number_zh,
                 article=article.number,
-                text=article.text,
+                article_text=article.text,
             )
         return []
 

@@ -210,7 +210,7 @@ def main() -> int:
     rasa("train", "nlu", "--config", args.config, "--domain", "domain", "--nlu", str(args.out / "train.yml"),
          "--out", str(args.out / "models"), "--fixed-model-name", "eval")
     rasa("test", "nlu", "--model", str(args.out / "models" / "eval.tar.gz"), "--nlu", str(args.out / "test.yml"),
-         "--out", str(args.out / "results"), "--no-plot")
+         "--out", str(args.out / "results"), "--no-plot", "--successes")
     text = report(rasa_scores(args.out / "results"), baseline_scores(train, test, args.seed), sizes)
     (args.out / "report.md").write_text(text, encoding="utf-8")
     print(text)

@@ -150,7 +150,7 @@ def test_show_the_law_quotes_every_cited_article_from_the_statute_database() -> 
     assert [m["response"] for m in messages] == ["utter_faq_article"] * 3
     assert [m["number"] for m in messages] == ["第三十一条", "第三十二条", "第三十三条"]
     assert messages[0]["law"] == "中华人民共和国人民调解法"
-    assert "具有法律约束力" in messages[0]["text"]
+    assert "具有法律约束力" in messages[0]["article_text"] and messages[0]["text"] is None
     assert messages[2]["law_en"] == "People's Mediation Law" and messages[2]["article"] == 33
 
 
