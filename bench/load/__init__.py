@@ -1,0 +1,1 @@
+"""Load bench: simulated residents through the gateway, against bare Rasa (see run.py)."""

@@ -1,0 +1,383 @@
+"""Load bench: simulated residents running the scripted mix through `/api/chat`, and the same
+mix straight to bare Rasa's REST channel with the same model, in the same run.
+
+    .venv/bin/python -m bench.load                      # 10, 50 and 200 residents at once
+    .venv/bin/python -m bench.load --residents 20 --conversations 2
+
+It starts its own installation on free loopback ports (SQLite under a temporary var/, or
+`--database-url`), plus one bare Rasa (`rest:` channel, no action server, its own SQLite
+tracker store), measures, checks that every intake ended in exactly one case, prints a Markdown
+table and writes the raw figures to var/bench/. Everything stops when it is done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+
+from bench.load.scripts import MIX, Script, Turn, script_for
+from bot.cases.models import Case
+from bot.config import Settings
+from bot.db import migrate
+from bot.db.session import session_scope
+from bot.launcher.processes import Service, all_services, stop_all, wait_until_ready
+from bot.launcher.training import ensure_model, model_path
+from bot.residents import service as residents
+
+BUSY = ("系统正忙", "The service is busy", "系統正忙")
+TIMEOUT = 180.0
+
+
+@dataclass
+class Level:
+    """What one target did with `residents` residents at once."""
+
+    target: str
+    residents: int
+    turns: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    scam_api_ms: list[float] = field(default_factory=list)
+    error_samples: list[str] = field(default_factory=list)
+    intakes: int = 0
+    cases_per_intake: list[int] = field(default_factory=list)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+
+    @property
+    def turns_per_second(self) -> float:
+        return self.turns / self.seconds if self.seconds else 0.0
+
+    def error(self, what: str) -> None:
+        self.errors += 1
+        if len(self.error_samples) < 5:
+            self.error_samples.append(what[:300])
+
+
+class Target:
+    """Where turns go: the gateway's /api/chat, or bare Rasa's REST channel."""
+
+    name = ""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def send(
+        self, http: httpx.AsyncClient, sender: str, turn: Turn, previous: list[dict[str, Any]]
+    ) -> tuple[int, list[dict[str, Any]]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def button(previous: list[dict[str, Any]], title: str) -> str | None:
+        found = [b["payload"] for m in previous for b in m.get("buttons") or [] if b.get("title") == title]
+        return found[-1] if found else None
+
+
+class Gateway(Target):
+    name = "gateway"
+
+    async def send(
+        self, http: httpx.AsyncClient, sender: str, turn: Turn, previous: list[dict[str, Any]]
+    ) -> tuple[int, list[dict[str, Any]]]:
+        body: dict[str, Any] = {"sender": sender}
+        payload = self.button(previous, turn.press) if turn.press else None
+        if payload is not None:
+            body["payload"] = payload
+        else:
+            body["text"] = turn.text or turn.press
+        response = await http.post(f"{self.url}/api/chat", json=body, timeout=TIMEOUT)
+        replies = response.json().get("replies", []) if response.status_code == 200 else []
+        return response.status_code, replies
+
+
+class BareRasa(Target):
+    name = "bare Rasa"
+
+    async def send(
+        self, http: httpx.AsyncClient, sender: str, turn: Turn, previous: list[dict[str, Any]]
+    ) -> tuple[int, list[dict[str, Any]]]:
+        message = (self.button(previous, turn.press) if turn.press else None) or turn.text or turn.press
+        response = await http.post(
+            f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=TIMEOUT
+        )
+        return response.status_code, response.json() if response.status_code == 200 else []
+
+
+async def _conversation(
+    http: httpx.AsyncClient, target: Target, sender: str, script: Script, level: Level, think: float
+) -> None:
+    previous: list[dict[str, Any]] = []
+    for number, turn in enumerate(script.turns):
+        started = time.perf_counter()
+        try:
+            status, replies = await target.send(http, sender, turn, previous)
+        except (httpx.HTTPError, ValueError) as error:
+            level.error(f"{sender} turn {number}: {type(error).__name__}: {error}")
+            continue
+        level.latencies_ms.append((time.perf_counter() - started) * 1000)
+        level.turns += 1
+        said = "\n".join(str(m.get("text") or "") for m in replies)
+        if status != 200:
+            level.error(f"{sender} turn {number}: HTTP {status}")
+        elif isinstance(target, Gateway) and (not said.strip() or any(b in said for b in BUSY)):
+            level.error(f"{sender} turn {number}: {said[:120]!r}")
+        previous = replies
+        if think:
+            await asyncio.sleep(think)
+    if script.scam_check_api and isinstance(target, Gateway):
+        started = time.perf_counter()
+        response = await http.post(f"{target.url}/api/scam-check", json={"text": script.scam_check_api})
+        level.scam_api_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200 or response.json().get("risk") not in {"high", "medium", "low"}:
+            level.error(f"{sender} scam check: HTTP {response.status_code} {response.text[:120]}")
+
+
+async def run_level(
+    target: Target,
+    *,
+    residents: int,
+    conversations: int = 1,
+    think: float = 0.0,
+    run_id: str = "",
+    mix: tuple[Script, ...] = MIX,
+) -> tuple[Level, list[str]]:
+    """`residents` residents at once, each running `conversations` scripted conversations one
+    after another (each under a sender of its own). Returns the figures and the intake senders."""
+    run_id = run_id or uuid.uuid4().hex[:6]
+    level = Level(target=target.name, residents=residents)
+    intake_senders: list[str] = []
+    limits = httpx.Limits(max_connections=residents + 10, max_keepalive_connections=residents + 10)
+
+    async def resident(number: int) -> None:
+        for round_ in range(conversations):
+            script = script_for(number + round_, mix)
+            sender = f"load-{run_id}-{residents}-{number}-{round_}"
+            if script.files_a_case:
+                intake_senders.append(sender)
+            await _conversation(http, target, sender, script, level, think)
+
+    async with httpx.AsyncClient(limits=limits, timeout=TIMEOUT) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(resident(n) for n in range(residents)))
+        level.seconds = time.perf_counter() - started
+    level.intakes = len(intake_senders)
+    return level, intake_senders
+
+
+def cases_filed(settings: Settings, senders: list[str]) -> list[int]:
+    """How many cases each of these web-chat residents has in the store."""
+    counts = []
+    with session_scope(settings) as session:
+        for sender in senders:
+            resident = residents.find_by_channel(session=session, channel="web", external_id=sender)
+            counts.append(
+                0
+                if resident is None
+                else int(session.scalar(select(func.count()).where(Case.resident_id == resident.id)) or 0)
+            )
+    return counts
+
+
+def process_memory_mb(service: Service) -> tuple[float, float]:
+    """Resident memory now and at its peak (VmRSS, VmHWM) of the service's process, in MB."""
+    if service.process is None:
+        return float("nan"), float("nan")
+    values: dict[str, float] = {}
+    try:
+        for line in Path(f"/proc/{service.process.pid}/status").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) / 1024
+    except OSError:
+        return float("nan"), float("nan")
+    return values.get("VmRSS", float("nan")), values.get("VmHWM", float("nan"))
+
+
+def bare_rasa_service(settings: Settings, port: int) -> Service:
+    """Rasa with the same model, its stock REST channel, no action server, its own tracker store."""
+    var_dir = settings.var_dir
+    (var_dir / "bare").mkdir(parents=True, exist_ok=True)
+    endpoints = var_dir / "bare" / "endpoints.yml"
+    credentials = var_dir / "bare" / "credentials.yml"
+    endpoints.write_text(
+        f"tracker_store:\n  type: SQL\n  url: sqlite:///{var_dir / 'bare' / 'tracker.db'}\n", encoding="utf-8"
+    )
+    credentials.write_text("rest:\n", encoding="utf-8")
+    env = settings.rasa_environment()
+    return Service(
+        name="bare-rasa",
+        command=[
+            str(settings.rasa_executable),
+            "run",
+            "--model",
+            str(model_path(settings)),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(credentials),
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        ready_url=f"http://127.0.0.1:{port}/",
+        log_path=var_dir / "log" / "bare-rasa.log",
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fmt(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:,.0f}"
+
+
+def markdown(levels: list[tuple[Level, Level | None]], memory: dict[str, tuple[float, float]]) -> str:
+    lines = [
+        "| residents at once | target | turns | p50 ms | p95 ms | p99 ms | turns/s | errors | "
+        "p50 vs bare Rasa | intakes → cases |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for gateway, bare in levels:
+        for level in (gateway, bare):
+            if level is None:
+                continue
+            ratio = (
+                f"{gateway.p50 / bare.p50:.2f}×" if level is gateway and bare is not None and bare.p50 else ""
+            )
+            cases = ""
+            if level is gateway and level.intakes:
+                exact = sum(1 for n in level.cases_per_intake if n == 1)
+                cases = f"{level.intakes} → {exact} with exactly one"
+            lines.append(
+                f"| {level.residents} | {level.target} | {level.turns} | {_fmt(level.p50)} | "
+                f"{_fmt(level.percentile(95))} | {_fmt(level.percentile(99))} | "
+                f"{level.turns_per_second:.1f} | {level.errors} | {ratio} | {cases} |"
+            )
+    lines += ["", "| process | RSS at the end (MB) | peak RSS (MB) |", "| --- | ---: | ---: |"]
+    for name, (now, peak) in memory.items():
+        lines.append(f"| {name} | {_fmt(now)} | {_fmt(peak)} |")
+    scam = [ms for gateway, _ in levels for ms in gateway.scam_api_ms]
+    if scam:
+        lines += [
+            "",
+            f"`POST /api/scam-check` alongside: {len(scam)} calls, p50 {_fmt(statistics.median(scam))} ms.",
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--residents", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--conversations", type=int, default=1, help="conversations per resident")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a resident waits between turns")
+    parser.add_argument("--database-url", default=None, help="case store (default: SQLite under var/)")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare-Rasa comparison")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], help="leave scripts out of the mix, by name (e.g. 'dispute intake')"
+    )
+    args = parser.parse_args(argv)
+    mix = tuple(s for s in MIX if not any(skip in s.name for skip in args.skip))
+
+    var_dir = Path(tempfile.mkdtemp(prefix="shuoshi-load-"))
+    settings = Settings(
+        var_dir=var_dir,
+        rasa={"port": free_port()},
+        actions={"port": free_port()},
+        gateway={"port": free_port(), "rate_limit_per_minute": 10_000},
+        database={"url": args.database_url},
+        dispatcher={"enabled": False},
+        log_level="WARNING",
+    ).with_secrets()
+    ensure_model(settings)
+    migrate.upgrade(settings)
+    services = all_services(settings)
+    bare_port = free_port()
+    if not args.no_bare:
+        services.append(bare_rasa_service(settings, bare_port))
+    print(f"Starting the installation and bare Rasa (logs in {var_dir / 'log'})...", flush=True)
+    results: list[tuple[Level, Level | None]] = []
+    try:
+        for service in services:
+            service.start(settings.project_dir)
+        wait_until_ready(services, timeout=300)
+        gateway = Gateway(f"http://127.0.0.1:{settings.gateway.port}")
+        bare = None if args.no_bare else BareRasa(f"http://127.0.0.1:{bare_port}")
+        for target in filter(None, (gateway, bare)):  # warm both up: the first turns load TensorFlow graphs
+            asyncio.run(run_level(target, residents=len(mix), run_id="warm", mix=mix))
+        for count in args.residents:
+            print(f"{count} residents at once...", flush=True)
+            measured, intakes = asyncio.run(
+                run_level(
+                    gateway, residents=count, conversations=args.conversations, think=args.think, mix=mix
+                )
+            )
+            measured.cases_per_intake = cases_filed(settings, intakes)
+            against = None
+            if bare is not None:
+                against, _ = asyncio.run(
+                    run_level(
+                        bare, residents=count, conversations=args.conversations, think=args.think, mix=mix
+                    )
+                )
+            results.append((measured, against))
+            for level in filter(None, (measured, against)):
+                print(
+                    f"  {level.target}: {level.turns} turns, p50 {level.p50:.0f} ms, "
+                    f"p95 {level.percentile(95):.0f} ms, {level.turns_per_second:.1f} turns/s, "
+                    f"{level.errors} errors {level.error_samples[:2]}",
+                    flush=True,
+                )
+        memory = {service.name: process_memory_mb(service) for service in services}
+    finally:
+        stop_all(services)
+
+    table = markdown(results, memory)
+    print("\n" + table)
+    out = settings.project_dir / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"load-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(
+        json.dumps(
+            {
+                "levels": [[asdict(g), asdict(b) if b else None] for g, b in results],
+                "memory_mb": memory,
+                "args": vars(args),
+            },
+            indent=1,
+        )
+    )
+    print(f"\nRaw figures: {path}")
+    failed = any(g.errors or (g.intakes and any(n != 1 for n in g.cases_per_intake)) for g, _ in results)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

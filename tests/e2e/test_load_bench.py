@@ -1,0 +1,24 @@
+"""A tiny run of the load bench (bench/load) against the test installation, so it cannot rot.
+The real runs are by hand: `.venv/bin/python -m bench.load` (docs/load.md)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.load.run import Gateway, markdown, run_level
+from bench.load.scripts import MIX
+from tests.e2e.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_two_residents_run_their_scripts_without_errors(stack: Stack) -> None:
+    mix = tuple(script for script in MIX if not script.files_a_case)[:2]
+    level, intakes = asyncio.run(run_level(Gateway(stack.base_url), residents=2, mix=mix, run_id="smoke"))
+    assert level.errors == 0, level.error_samples
+    assert level.turns == sum(len(script.turns) for script in mix)
+    assert intakes == []
+    table = markdown([(level, None)], {"gateway": (50.0, 60.0)})
+    assert "| 2 | gateway |" in table and "| gateway | 50 | 60 |" in table
