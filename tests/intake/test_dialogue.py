@@ -1,0 +1,161 @@
+"""Reading a resident's answers to the intake's questions, typed or pressed."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.district import DistrictProfile
+from bot.intake import dialogue
+from bot.intake.dialogue import DISPUTE_FORM, PETITION_FORM, Message, read_answer
+
+VALID_ID = "11010519491231002X"
+
+
+def read(slot: str, text: str = "", form: str = DISPUTE_FORM, profile: DistrictProfile | None = None, **kw):
+    slots = kw.pop("slots", {})
+    assert profile is not None
+    return read_answer(form, slot, Message(text=text, **kw), slots, profile)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("邻里纠纷", "neighbours"),
+        ("1", "neighbours"),
+        ("3", "labour"),
+        ("老板拖欠工资", "labour"),
+        ("Traffic", "traffic"),
+        ("第二个", "family"),
+        ("７", "other"),
+    ],
+)
+def test_a_category_can_be_typed_as_its_name_number_or_a_word(profile, typed, key) -> None:
+    reading = read("dispute_category", typed, profile=profile)
+    assert reading is not None and reading.slots == {"dispute_category": key}
+
+
+def test_a_pressed_category_button_is_taken_as_is(profile) -> None:
+    reading = read("dispute_category", "", pressed="consumer", intent="choose", profile=profile)
+    assert reading is not None and reading.slots == {"dispute_category": "consumer"}
+
+
+def test_an_unknown_category_is_asked_again_with_a_hint(profile) -> None:
+    reading = read("dispute_category", "不知道", intent="nlu_fallback", profile=profile)
+    assert reading is not None
+    assert reading.slots == {"dispute_category": None}
+    assert reading.say == [("utter_intake_invalid_category", {})]
+    assert not reading.accepted
+
+
+def test_a_question_in_the_middle_is_not_taken_as_an_answer(profile) -> None:
+    assert read("dispute_description", "调解要收费吗", intent="faq", confidence=0.9, profile=profile) is None
+    assert read("dispute_category", "调解要收费吗", intent="faq", confidence=0.9, profile=profile) is None
+
+
+def test_cancel_back_and_start_over_are_never_answers(profile) -> None:
+    for text in ("取消", "返回", "重新开始", "go back"):
+        assert read("dispute_description", text, intent="nlu_fallback", profile=profile) is None
+        assert read("contact_phone", text, intent="nlu_fallback", profile=profile) is None
+
+
+def test_a_description_is_taken_in_the_residents_words(profile) -> None:
+    reading = read(
+        "dispute_description", "楼上邻居每天半夜装修，吵得睡不着", intent="register_dispute", profile=profile
+    )
+    assert reading is not None and reading.slots == {
+        "dispute_description": "楼上邻居每天半夜装修，吵得睡不着"
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13812345678", "13812345678"),
+        ("我的电话是 138 1234 5678", "13812345678"),
+        ("0554-6661234", "0554-6661234"),
+    ],
+)
+def test_a_phone_number_is_found_and_normalised(profile, typed, stored) -> None:
+    reading = read("contact_phone", typed, profile=profile)
+    assert reading is not None and reading.slots == {"contact_phone": stored}
+
+
+def test_a_wrong_phone_number_is_explained(profile) -> None:
+    reading = read("contact_phone", "12345", profile=profile)
+    assert reading is not None and reading.say == [("utter_intake_invalid_phone", {})]
+
+
+def test_a_shared_telegram_contact_fills_the_phone(profile) -> None:
+    reading = read("contact_phone", "", intent="share_phone", shared_phone="+8613912345678", profile=profile)
+    assert reading is not None and reading.slots == {"contact_phone": "13912345678"}
+
+
+def test_an_id_number_with_a_wrong_check_digit_is_refused_with_the_reason(profile) -> None:
+    reading = read("id_number", "110105194912310021", form=PETITION_FORM, profile=profile)
+    assert reading is not None and reading.say == [("utter_intake_invalid_id_check_digit", {})]
+    reading = read("id_number", f"身份证 {VALID_ID.lower()}", form=PETITION_FORM, profile=profile)
+    assert reading is not None and reading.slots == {"id_number": VALID_ID}
+
+
+def test_a_township_is_matched_without_its_suffix_or_by_number(profile) -> None:
+    assert read("township", "洛河", profile=profile).slots == {"township": "洛河镇"}
+    assert read("township", "", pressed="5", intent="choose", profile=profile).slots == {"township": "孔店乡"}
+
+
+def test_a_close_village_name_gets_a_did_you_mean(profile) -> None:
+    reading = read("village", "毛营村", slots={"township": "孔店乡"}, profile=profile)
+    assert reading is not None
+    assert reading.slots == {"village": None, "village_candidate": "毛营村"}
+    assert reading.say[0][0] == "utter_intake_village_did_you_mean"
+
+
+def test_after_the_did_you_mean_a_suggestion_or_the_typed_name_is_accepted(profile) -> None:
+    slots = {"township": "孔店乡", "village_candidate": "毛营村"}
+    assert read("village", "1", slots=slots, profile=profile).slots["village"] == "毛郢村"
+    assert (
+        read("village", "", pressed="keep", intent="choose", slots=slots, profile=profile).slots["village"]
+        == "毛营村"
+    )
+
+
+def test_a_village_missing_from_an_incomplete_list_is_accepted_as_given(profile) -> None:
+    reading = read("village", "新庄村", slots={"township": "洛河镇"}, profile=profile)
+    assert reading is not None and reading.slots["village"] == "新庄村"
+
+
+def test_declining_the_privacy_notice_ends_the_questions(profile) -> None:
+    reading = read("privacy_consent", "不同意", profile=profile)
+    assert reading is not None and reading.slots == {"privacy_consent": False}
+    assert dialogue.required_slots(DISPUTE_FORM, {"privacy_consent": False}, profile) == []
+
+
+def test_a_petition_in_court_asks_nothing_more(profile) -> None:
+    slots = {"privacy_consent": True, "other_body": "court"}
+    assert dialogue.next_slot(PETITION_FORM, slots, profile) is None
+
+
+def test_the_petition_asks_for_the_id_number_where_the_profile_requires_it(profile) -> None:
+    assert "id_number" in dialogue.required_slots(PETITION_FORM, {}, profile)
+    relaxed = profile.model_copy(update={"petition_requires_id_number": False})
+    assert "id_number" not in dialogue.required_slots(PETITION_FORM, {}, relaxed)
+
+
+def test_an_edit_on_the_summary_clears_that_answer_only(profile) -> None:
+    slots = {"township": "孔店乡", "village": "毛郢村", "contact_phone": "13812345678"}
+    reading = read("intake_confirm", "", pressed="edit_phone", intent="choose", slots=slots, profile=profile)
+    assert reading is not None and reading.slots == {"contact_phone": None, "intake_confirm": None}
+    reading = read("intake_confirm", "改地点", slots=slots, profile=profile)
+    assert reading is not None
+    assert reading.slots == {
+        "township": None,
+        "intake_confirm": None,
+        "village": None,
+        "village_candidate": None,
+    }
+    assert read("intake_confirm", "1", slots=slots, profile=profile).slots == {"intake_confirm": "submit"}
+
+
+def test_going_back_returns_to_the_last_answered_question(profile) -> None:
+    slots = {"privacy_consent": True, "dispute_category": "neighbours", "township": "洛河镇"}
+    assert dialogue.previous_slot(DISPUTE_FORM, slots, profile) == "township"
+    assert dialogue.previous_slot(DISPUTE_FORM, {"privacy_consent": True}, profile) is None
