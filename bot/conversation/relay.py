@@ -303,11 +303,15 @@ class Relay:
             return outbox.take_for_web(session=session, recipient=sender), language
 
     def _resident(self, inbound: Inbound) -> _Resident:
+        """The resident behind the message; a first-timer has no language yet (the hint decides)."""
         with session_scope(self._settings) as session:
-            resident = residents.for_channel(
+            found = residents.find_by_channel(
                 session=session, channel=inbound.channel, external_id=inbound.sender
             )
-            known = Language(resident.language) if resident.language in set(Language) else None
+            resident = found or residents.for_channel(
+                session=session, channel=inbound.channel, external_id=inbound.sender
+            )
+            known = Language(resident.language) if found and resident.language in set(Language) else None
             return _Resident(id=resident.id, language=known, elder_mode=bool(resident.elder_mode))
 
     def _record(

@@ -288,3 +288,20 @@ def test_a_file_of_the_wrong_kind_or_too_large_is_refused_with_the_reason(
         },
     )
     assert "10 MB" in last_text(telegram, user, 2)
+
+
+def test_a_new_residents_telegram_language_is_the_first_guess(telegram: FakeTelegram) -> None:
+    newcomer = next(_users)
+    telegram.message(newcomer, text="hi", language_code="en")  # "hi" alone says little; Telegram says English
+    assert "Hello" in last_text(telegram, newcomer, 1)
+
+
+def test_a_forwarded_message_goes_to_the_scam_check(telegram: FakeTelegram, user: int) -> None:
+    telegram.message(
+        user,
+        text="【某某银行】您的账户存在异常，请立即点击 http://bank-verify.example.com 输入验证码解冻，否则将冻结。",
+        forward_origin={"type": "hidden_user", "sender_user_name": "陌生人", "date": 0},
+    )
+    reply = last_text(telegram, user, 1)
+    assert "风险" in reply
+    assert "http://bank-verify.example.com" not in reply  # links are shown defanged
