@@ -167,3 +167,42 @@ def test_a_form_interrupted_by_a_restart_of_every_process_finishes_with_one_case
         "phone",
     )
 
+
+def test_my_cases_shows_status_and_a_case_can_be_withdrawn_after_confirming(stack: Stack) -> None:
+    sender = "intake-mine-1"
+    reply = say(stack, sender, "登记纠纷")
+    reply = stack.press(sender, reply, "1 同意")
+    for answer in (
+        "5",
+        "孔店乡",
+        "东河",
+        "网购的电饭煲坏了商家不退",
+        "某网店",
+        "退货退款",
+        "13812345678",
+        "2",
+    ):
+        reply = say(stack, sender, answer)
+    reply = stack.press(sender, reply, "1 确认提交")
+    [case] = cases_of(stack, sender)
+
+    reply = say(stack, sender, "查询进度")
+    assert case.number in texts(reply) and "已登记，等待受理" in texts(reply)
+    reply = stack.press(sender, reply, f"撤回 {case.number}")
+    assert "确定要撤回" in texts(reply)
+    reply = stack.press(sender, reply, "确定撤回")
+    assert "已撤回" in texts(reply)
+    [case] = cases_of(stack, sender)
+    assert case.status is CaseStatus.WITHDRAWN
+
+    stranger = say(stack, "intake-stranger-1", f"查询 {case.number} 的进度")
+    assert "没有编号为" in texts(stranger) and "已撤回" not in texts(stranger)
+
+
+def test_asking_which_route_suits_wages_points_to_labour_routes_and_offers_to_register(stack: Stack) -> None:
+    sender = "intake-route-1"
+    reply = say(stack, sender, "老板拖欠工资三个月了我该找谁")
+    assert "劳动保障监察" in texts(reply) and "仲裁" in texts(reply)
+    reply = stack.press(sender, reply, "登记矛盾纠纷")
+    reply = stack.press(sender, reply, "1 同意")
+    assert "哪个镇" in texts(reply)  # the category came with the button
