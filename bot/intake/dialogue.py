@@ -81,7 +81,7 @@ CONTROLS = frozenset({"intake_cancel", "intake_back", "intake_restart"})
 MAX_FAILURES = 3
 
 _QUESTION = re.compile(
-    r"[?？]\s*$|[吗呢嘛]\s*$|^(?:请问|问一下)|多久|多长时间|要不要|收费|免费|为什么|怎么办|"
+    r"[?？]\s*$|[吗呢嘛]\s*$|^(?:请问|问一下)|多久|多长时间|要不要|收费|免费|为什么|怎么|什么|能不能|可不可以|是不是|"
     r"^(?:is|are|do|does|can|could|how|what|why|when|where|who|should|will|would)\b",
     re.IGNORECASE,
 )
@@ -152,7 +152,15 @@ def _not_an_answer(message: Message) -> bool:
     """Cancel / back / start over, or a question for the knowledge base rather than an answer."""
     if message.intent in CONTROLS or choices.control_of(message.text):
         return True
-    return message.intent in INTERRUPTIONS and message.confidence >= 0.5
+    return interrupts(message)
+
+
+def interrupts(message: Message) -> bool:
+    """A question to answer before resuming. A knowledge question must look like one: a short
+    answer ("毛营村", a name) that the classifier happens to read as `faq` is still an answer."""
+    if message.intent not in INTERRUPTIONS or message.confidence < 0.5:
+        return False
+    return message.intent != "faq" or is_question(message)
 
 
 def _invalid(slot: str, response: str, **variables: Any) -> Reading:
@@ -252,11 +260,7 @@ def _free_text(max_length: int, min_length: int = 2) -> Any:
     ) -> Reading | None:
         if message.pressed is not None or message.intent in CONTROLS or choices.control_of(message.text):
             return None
-        if (
-            message.intent in INTERRUPTIONS
-            and message.confidence >= 0.5
-            and (is_question(message) or message.intent == "faq_pick")
-        ):
+        if interrupts(message) and (is_question(message) or message.intent == "faq_pick"):
             return None
         text = message.text.strip()
         if len(normalise(text)) < min_length:

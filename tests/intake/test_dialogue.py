@@ -159,3 +159,14 @@ def test_going_back_returns_to_the_last_answered_question(profile) -> None:
     slots = {"privacy_consent": True, "dispute_category": "neighbours", "township": "洛河镇"}
     assert dialogue.previous_slot(DISPUTE_FORM, slots, profile) == "township"
     assert dialogue.previous_slot(DISPUTE_FORM, {"privacy_consent": True}, profile) is None
+
+
+def test_a_short_answer_the_classifier_reads_as_a_question_is_still_an_answer(profile) -> None:
+    reading = read(
+        "village", "新庄村", intent="faq", confidence=0.8, slots={"township": "洛河镇"}, profile=profile
+    )
+    assert reading is not None and reading.slots["village"] == "新庄村"
+    reading = read(
+        "resident_name", "王小明", form=PETITION_FORM, intent="faq", confidence=0.8, profile=profile
+    )
+    assert reading is not None and reading.slots == {"resident_name": "王小明"}
