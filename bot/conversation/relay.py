@@ -212,6 +212,9 @@ class Relay:
             raise InvalidMessage(f"unknown channel {inbound.channel!r}")
         if not inbound.sender or len(inbound.sender) > 128:
             raise InvalidMessage("sender must be 1 to 128 characters")
+        # The store keeps ids trimmed: " x" and "x" would be one resident but two conversations.
+        if not inbound.sender.isprintable() or inbound.sender != inbound.sender.strip():
+            raise InvalidMessage("sender must be printable, without surrounding spaces")
         # No database text type takes NUL (PostgreSQL refuses it), and no person types it.
         if any("\x00" in (part or "") for part in (inbound.sender, inbound.text, inbound.payload)):
             raise InvalidMessage("the message contains a NUL character")
@@ -284,7 +287,7 @@ class Relay:
 
     async def pending(self, *, channel: str, sender: str) -> list[Reply]:
         """Messages the assistant sent on its own and the resident's page has not shown yet."""
-        if channel not in CHANNELS or not sender or "\x00" in sender:
+        if channel not in CHANNELS or not sender or not sender.isprintable() or sender != sender.strip():
             raise InvalidMessage("unknown channel, or an empty or invalid sender")
         try:
             raw, language = await asyncio.to_thread(self._take_pending, sender)

