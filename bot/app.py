@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
@@ -92,6 +94,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse({"error": _field_errors(error)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        # The JSON APIs answer every error as {"error": ...}; pages keep FastAPI's own handling.
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"error": str(error.detail)}, status_code=error.status_code, headers=error.headers
+            )
+        return await http_exception_handler(request, error)
 
     @app.exception_handler(InvalidMessage)
     async def invalid_message(request: Request, error: InvalidMessage) -> JSONResponse:

@@ -120,11 +120,6 @@ def test_forged_bodies_with_wrong_types_or_unknown_fields_get_a_json_error(
         assert response.json()["error"]
 
 
-@pytest.mark.xfail(
-    reason="bytes that are not UTF-8 get FastAPI's 400 {'detail': ...}, not the {'error': ...} the README "
-    "promises (bot/app.py has no handler for it); never a 500",
-    strict=False,
-)
 @EXAMPLES
 @given(raw=st.one_of(st.binary(max_size=300), hostile_text.map(str.encode)))
 def test_a_body_that_is_not_a_json_object_gets_a_json_error(hostile_stack: Stack, raw: bytes) -> None:
