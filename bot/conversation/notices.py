@@ -21,6 +21,7 @@ class Notice(StrEnum):
     LOCATION = "location"
     CONTACT = "contact"
     UNSUPPORTED = "unsupported"
+    MAIN_MENU = "main_menu"
     FILE_ATTACHED = "file_attached"
     FILE_REJECTED = "file_rejected"
 
@@ -70,6 +71,10 @@ _TEXTS: dict[Notice, dict[Language, str]] = {
     Notice.CONTACT: {
         Language.SIMPLIFIED: "收到名片了。只有在登记事项、您同意隐私说明以后，我才会记下电话号码。",
         Language.ENGLISH: "I received a contact. I only note a phone number while registering a case, after you agree to the privacy notice.",
+    },
+    Notice.MAIN_MENU: {
+        Language.SIMPLIFIED: "常用的事都在下面的大按钮里，点一下就行；也可以直接打字。",
+        Language.ENGLISH: "The most common things are on the big buttons below; or just type.",
     },
     Notice.FILE_ATTACHED: {
         Language.SIMPLIFIED: "收到了，已作为证据附在您的事项 {number} 上，工作人员能看到。",

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.cases import service as cases
 from bot.cases.models import Attachment
 from bot.cases.schemas import CaseCreate
+from bot.channels.telegram.rendering import MAIN_MENU
 from bot.config import TelegramSettings
 from bot.db.session import session_scope
 from bot.launcher.processes import Service
@@ -299,9 +300,33 @@ def test_a_new_residents_telegram_language_is_the_first_guess(telegram: FakeTele
 def test_a_forwarded_message_goes_to_the_scam_check(telegram: FakeTelegram, user: int) -> None:
     telegram.message(
         user,
-        text="【某某银行】您的账户存在异常，请立即点击 http://bank-verify.example.com 输入验证码解冻，否则将冻结。",
+        text="【某某银行】您的账户存在异常，请立即点击 http://bank-verify.example.com "
+        "输入验证码解冻，否则将冻结。",
         forward_origin={"type": "hidden_user", "sender_user_name": "陌生人", "date": 0},
     )
     reply = last_text(telegram, user, 1)
     assert "风险" in reply
     assert "http://bank-verify.example.com" not in reply  # links are shown defanged
+
+
+def test_start_shows_the_big_menu_and_every_label_is_understood(
+    stack: Stack, telegram: FakeTelegram, user: int
+) -> None:
+    telegram.message(user, text="/start")
+    menu = telegram.wait_for_messages(user, 2)[1]
+    labels = [button["text"] for row in menu["reply_markup"]["keyboard"] for button in row]
+    assert labels == list(MAIN_MENU["zh"])
+
+    expected = ["faq", "check_scam", "register_dispute", "my_cases", "help"]
+    for language in ("zh", "en"):
+        for label, intent in zip(MAIN_MENU[language], expected, strict=True):
+            sender = f"menu-{language}-{intent}"
+            stack.chat(sender, text=label)
+            tracker = httpx.get(
+                f"{stack.settings.rasa.url}/conversations/web:{sender}/tracker",
+                params={"token": stack.settings.secret("rasa_token")},
+            ).json()
+            assert tracker["latest_message"]["intent"]["name"] == intent, (
+                label,
+                tracker["latest_message"]["intent"],
+            )

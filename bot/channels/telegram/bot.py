@@ -49,6 +49,7 @@ COMMANDS: dict[str, str] = {
     "elder": "/elder_mode_toggle",
     "privacy": "/privacy",
     "delete_my_data": "/delete_my_data",
+    "mycases": "/my_cases",
 }
 COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "start": {"zh": "开始", "en": "Start"},
@@ -56,6 +57,7 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "help": {"zh": "帮助", "en": "Help"},
     "language": {"zh": "选择语言", "en": "Choose the language"},
     "elder": {"zh": "长辈模式（字少、按钮大）开关", "en": "Elder mode (simpler replies) on or off"},
+    "mycases": {"zh": "查询我的事项进度", "en": "My cases and how they stand"},
     "privacy": {"zh": "隐私说明", "en": "Privacy notice"},
     "delete_my_data": {"zh": "删除我的个人信息", "en": "Delete my personal data"},
 }
@@ -164,7 +166,12 @@ class TelegramChannel:
         inbound = Inbound(
             channel=CHANNEL, sender=str(user.id), command=COMMANDS[name], language_hint=user.language_code
         )
-        await self._relay_and_reply(update, inbound)
+        outcome = await self._relay_and_reply(update, inbound)
+        if name == "start" and outcome is not None:
+            # The big menu: what most residents come for, one tap away, typed as a resident would.
+            keyboard = rendering.main_menu(outcome.language, elder_mode=outcome.elder_mode)
+            text = notices.text(notices.Notice.MAIN_MENU, outcome.language)
+            await self._send(message.chat_id, rendering.TelegramMessage(text, keyboard))
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press of an inline button the assistant sent."""
@@ -279,10 +286,10 @@ class TelegramChannel:
 
     # -- replies ------------------------------------------------------------------------------
 
-    async def _relay_and_reply(self, update: Update, inbound: Inbound) -> None:
+    async def _relay_and_reply(self, update: Update, inbound: Inbound) -> Outcome | None:
         chat = update.effective_chat
         if chat is None:
-            return
+            return None
         try:
             outcome = await self._relay.handle(inbound)
         except ForgedPayload:
@@ -293,6 +300,7 @@ class TelegramChannel:
             language = from_hint(inbound.language_hint) or Language.SIMPLIFIED
             outcome = Outcome([Reply(notices.text(notices.Notice.TOO_LONG, language))], language)
         await self.deliver(chat.id, outcome.replies, elder_mode=outcome.elder_mode, language=outcome.language)
+        return outcome
 
     async def deliver(
         self, chat_id: int, replies: list[Reply], *, elder_mode: bool, language: str = Language.SIMPLIFIED

@@ -33,6 +33,27 @@ class TelegramMessage:
     keyboard: Markup | None = None
 
 
+# Typed as a resident would say them: the model understands them like any other message.
+MAIN_MENU = {
+    "zh": ("我被骗了怎么办", "帮我看看这条消息是不是诈骗", "我要登记矛盾纠纷", "查询我的事项", "我能做什么"),
+    "en": (
+        "I have been scammed",
+        "Is this message a scam?",
+        "I want to register a dispute",
+        "My cases",
+        "What can you do?",
+    ),
+}
+
+
+def main_menu(language: str, *, elder_mode: bool) -> ReplyKeyboardMarkup:
+    """The big menu under the text box: two to a row, one in elder mode."""
+    titles = MAIN_MENU["en" if language == "en" else "zh"]
+    per_row = 1 if elder_mode else 2
+    rows = [[KeyboardButton(t) for t in titles[i : i + per_row]] for i in range(0, len(titles), per_row)]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
+
+
 def share_phone_keyboard(language: str) -> ReplyKeyboardMarkup:
     """A one-tap button that sends the resident's own number (the intake's phone question)."""
     title = SHARE_PHONE["en" if language == "en" else "zh"]
