@@ -240,6 +240,12 @@ def _aggregate(
     return rows
 
 
+def bounds(session: Session, period: Period) -> tuple[datetime, datetime]:
+    """The period as instants: [start of its first day, start of the day after it) in the district."""
+    zone = profile_of(session).zone
+    return _start_of(period.start, zone), _start_of(period.end, zone)
+
+
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
 

@@ -44,6 +44,7 @@ from bot.conversation import transcript
 from bot.conversation.models import Message
 from bot.db.errors import NotFound
 from bot.district import profile_of
+from bot.followups import service as followups
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.outbox.models import OutboxItem
@@ -260,8 +261,8 @@ def attachment_of(*, session: Session, case: Case, attachment_id: int, staff: St
 def reply_to_resident(
     *, session: Session, case: Case, staff: StaffUser, text: str, asking_for_information: bool = False
 ) -> OutboxItem:
-    """Sends `text` to the resident on the channel the case came in on (through the outbox),
-    keeps it in the transcript and records it on the case."""
+    """Sends `text` to the resident on the channel the case came in on (through the outbox, which
+    keeps it in the transcript) and records it on the case."""
     ensure_may_act(staff.actor, case)
     text = text.strip()
     if not text:
@@ -285,15 +286,7 @@ def reply_to_resident(
         recipient=identity.external_id,
         case=case,
     )
-    assert item is not None  # no dedupe key: never skipped
-    transcript.record(
-        session=session,
-        resident=case.resident,
-        direction="out",
-        channel=identity.channel,
-        text=message,
-        case=case,
-    )
+    assert item is not None  # no dedupe key: never skipped (the outbox also puts it in the transcript)
     events.record(
         session=session,
         case=case,
@@ -373,11 +366,17 @@ def figures_report(*, session: Session, period: Period, township: str | None) ->
 
 
 def survey_answers(*, session: Session, period: Period, township: str | None) -> list[SurveyAnswer]:
-    """Follow-up survey answers with their comments about the period's cases.
-
-    Surveys arrive with the follow-ups issue; until it fills this in there are none.
-    """
-    return []
+    """Follow-up survey answers with their comments about the period's cases, newest first."""
+    surveys = followups.answers(session=session, period=period, township=township)
+    return [
+        SurveyAnswer(
+            case_number=survey.case.number,
+            answered_at=survey.answered_at or survey.created_at,
+            satisfied=survey.rating is not None and survey.rating.counts_as_satisfied,
+            comment=survey.comment,
+        )
+        for survey in surveys
+    ]
 
 
 def default_period(*, session: Session) -> Period:

@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases import transitions
+from bot.cases import figures, transitions
 from bot.cases.actors import Actor
 from bot.cases.enums import CaseStatus
+from bot.cases.figures import Period
 from bot.cases.models import Case
 from bot.db.clock import db_now
 from bot.db.errors import DomainError
@@ -72,14 +73,10 @@ def notify(*, session: Session, case: Case, kind: NoticeKind, note: str | None =
         note=note or "",
         due=case.handle_due.isoformat() if case.handle_due else "",
     )
-    kinds = {
-        NoticeKind.STAFF_REPLY: OutboxKind.STAFF_REPLY,
-        NoticeKind.MORE_INFORMATION: OutboxKind.STAFF_REPLY,
-    }
     outbox.enqueue(
         session=session,
         resident=case.resident,
-        kind=kinds.get(kind, OutboxKind.STATUS_NOTICE),
+        kind=OutboxKind.STATUS_NOTICE,
         body={"replies": [{"text": text, "buttons": []}]},
         channel=channel,
         recipient=recipient,
@@ -265,9 +262,16 @@ def opt_out(*, session: Session, resident: Resident) -> int:
     return len(pending)
 
 
-def answers(*, session: Session, since: datetime | None = None, limit: int = 200) -> list[Survey]:
-    """Answered surveys, newest first (for the console's figures page)."""
-    statement = select(Survey).where(Survey.status == SurveyStatus.ANSWERED)
-    if since is not None:
-        statement = statement.where(Survey.answered_at >= since)
+def answers(
+    *, session: Session, period: Period, township: str | None = None, limit: int = 200
+) -> list[Survey]:
+    """Answered surveys about the cases received in `period` (the figures' cohort), newest first."""
+    start, end = figures.bounds(session, period)
+    statement = (
+        select(Survey)
+        .join(Case, Survey.case_id == Case.id)
+        .where(Survey.status == SurveyStatus.ANSWERED, Case.created_at >= start, Case.created_at < end)
+    )
+    if township is not None:
+        statement = statement.where(Case.township == township)
     return list(session.scalars(statement.order_by(Survey.answered_at.desc()).limit(limit)).all())

@@ -15,8 +15,6 @@ class NoticeKind(StrEnum):
     REJECTED = "rejected"
     RESOLVED = "resolved"
     REOPENED = "reopened"
-    STAFF_REPLY = "staff_reply"
-    MORE_INFORMATION = "more_information"
 
 
 _TEXTS: dict[NoticeKind, dict[str, str]] = {
@@ -35,14 +33,6 @@ _TEXTS: dict[NoticeKind, dict[str, str]] = {
     NoticeKind.REOPENED: {
         "zh": "谢谢您的反馈。您的事项 {number} 已重新办理，主管人员会跟进，工作人员会再联系您。",
         "en": "Thank you for telling us. Your case {number} has been reopened; a supervisor will follow it up and staff will contact you again.",
-    },
-    NoticeKind.STAFF_REPLY: {
-        "zh": "工作人员就事项 {number} 回复您：\n{note}",
-        "en": "A member of staff replied about your case {number}:\n{note}",
-    },
-    NoticeKind.MORE_INFORMATION: {
-        "zh": "办理事项 {number} 还需要您补充情况：\n{note}\n请直接在这里回复，或到所在村（社区）百姓说事室说明。",
-        "en": "To handle your case {number}, staff need more information:\n{note}\nPlease reply here, or explain at your village's mediation room.",
     },
 }
 

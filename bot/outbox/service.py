@@ -47,14 +47,14 @@ def enqueue(
         item.due_at = due_at
     session.add(item)
     session.flush()
+    # A written message is in the transcript from the moment it is queued, so staff see what was
+    # said at once; one that Rasa writes on delivery (a survey) enters it when it is delivered.
+    _to_transcript(session, item, body.get("replies") or [])
     return item
 
 
-def mark_sent(*, session: Session, item: OutboxItem) -> None:
-    """The item reached the resident: recorded as sent and in their transcript."""
-    item.status = OutboxStatus.SENT
-    item.sent_at = db_now(session=session)
-    for reply in item.body.get("replies") or []:
+def _to_transcript(session: Session, item: OutboxItem, replies: list[dict[str, Any]]) -> None:
+    for reply in replies:
         transcript.record(
             session=session,
             resident=item.resident,
@@ -63,6 +63,15 @@ def mark_sent(*, session: Session, item: OutboxItem) -> None:
             text=str(reply.get("text") or ""),
             case=item.case,
         )
+
+
+def mark_sent(*, session: Session, item: OutboxItem) -> None:
+    """The item reached the resident. Replies Rasa wrote for it on delivery (a survey) enter the
+    transcript now; written ones did when they were queued."""
+    item.status = OutboxStatus.SENT
+    item.sent_at = db_now(session=session)
+    if "intent" in item.body:
+        _to_transcript(session, item, item.body.get("replies") or [])
 
 
 def take_for_web(*, session: Session, recipient: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.actors import Actor
 from bot.cases.enums import CaseStatus
+from bot.cases.figures import Period
 from bot.cases.models import Case, StaffUser
 from bot.cases.transitions import transition
 from bot.db.clock import db_now
@@ -215,3 +216,20 @@ def test_no_survey_for_rejected_or_withdrawn_cases(
     transition(session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="不属于受理范围")
     transition(session=session, case=withdrawn, to=CaseStatus.WITHDRAWN, actor=withdrawn.resident.actor)
     assert session.scalars(select(Survey)).first() is None
+
+
+def test_staff_see_the_answers_with_comments_for_the_period_and_township(
+    session: Session, make_case: Callable[..., Case], staff: Actor
+) -> None:
+    case = resolve(session, make_case(), staff)
+    make_due(session, survey_of(session, case))
+    followups.send_due(session=session)
+    survey = followups.open_survey(session=session, resident=case.resident)
+    followups.record_answer(
+        session=session, survey=survey, rating=Rating.SATISFIED, solved=Solved.YES, comment="调解员很耐心"
+    )
+    this_year = Period.year(db_now(session=session).year)
+
+    assert [s.comment for s in followups.answers(session=session, period=this_year)] == ["调解员很耐心"]
+    assert followups.answers(session=session, period=this_year, township="孔店乡") == []
+    assert followups.answers(session=session, period=Period.year(2020)) == []

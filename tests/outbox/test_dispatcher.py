@@ -191,3 +191,17 @@ async def test_housekeeping_forgets_old_messages_but_keeps_a_cases_conversation(
 
     with session_scope(store) as session:
         assert sorted(session.scalars(select(Message.text)).all()) == ["昨天的话", "案件对话"]
+
+
+async def test_a_written_message_is_in_the_transcript_once_from_queueing_to_delivery(
+    store: Settings, http: httpx.AsyncClient
+) -> None:
+    queue(store, 1, channel=Channel.WEB)
+    queue(store, 1, channel=Channel.TELEGRAM)
+    await drain(dispatcher(store, http, RecordingTelegram(), "a"))
+    with session_scope(store) as session:
+        outbox.take_for_web(session=session, recipient="5000")
+        assert sorted(session.scalars(select(Message.text)).all()) == [
+            "message 0",
+            "message 0",
+        ]  # one per channel
