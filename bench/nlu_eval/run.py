@@ -5,7 +5,8 @@
 
 Runs with the Rasa venv's Python (Rasa, scikit-learn and jieba are there; nothing of `bot` is
 imported). Steps:
-1. Split nlu_data/*.yml: per label (an intent, or faq/<key> for the retrieval intent), a fixed
+1. Split nlu_data/*.yml (hand-written examples; the generated faq_generated.yml always goes to
+   training): per label (an intent, or faq/<key> for the retrieval intent), a fixed
    share of the examples (20%, seed 42) is held out; labels with fewer than 5 examples stay in
    training. Writes <out>/train.yml and <out>/test.yml.
 2. `rasa train nlu` on train.yml with the project's config.yml and domain, then `rasa test nlu`
@@ -37,10 +38,17 @@ ENTITY = re.compile(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}")
 RETRIEVAL = "faq"
 
 
-def load_examples(folder: Path) -> dict[str, list[str]]:
-    """Every labelled example line (raw, annotations kept) by label."""
+# Made from key terms by bot/knowledge/build.py, not written as a resident would: training only.
+TRAIN_ONLY = ("faq_generated.yml",)
+
+
+def load_examples(folder: Path, *, generated: bool = False) -> dict[str, list[str]]:
+    """Every labelled example line (raw, annotations kept) by label: hand-written ones, or
+    (generated=True) the train-only generated ones."""
     examples: dict[str, list[str]] = defaultdict(list)
     for path in sorted(folder.glob("*.yml")):
+        if (path.name in TRAIN_ONLY) != generated:
+            continue
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for item in data.get("nlu") or []:
             if "intent" not in item:
@@ -53,7 +61,7 @@ def load_examples(folder: Path) -> dict[str, list[str]]:
 
 
 def split(examples: dict[str, list[str]], share: float, seed: int) -> tuple[dict, dict]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a reproducible split, not a secret
     train: dict[str, list[str]] = {}
     test: dict[str, list[str]] = {}
     for label in sorted(examples):
@@ -82,17 +90,15 @@ def rasa(*args: str) -> None:
     subprocess.run([str(RASA), *args], cwd=ROOT, env=env, check=True)
 
 
-def confused_pairs(errors: list[dict], truth: str, predicted: str, top: int = 5) -> list[tuple[str, str, int]]:
-    pairs = Counter((e[truth], e[predicted]) for e in errors if e[truth] != e[predicted])
-    return [(a, b, n) for (a, b), n in pairs.most_common(top)]
+def _json_or_empty(path: Path) -> list:
+    return json.loads(path.read_text()) if path.exists() else []
 
 
 def rasa_scores(results: Path) -> dict:
     intent = json.loads((results / "intent_report.json").read_text())
     response = json.loads((results / "response_selection_report.json").read_text())
-    intent_errors = json.loads((results / "intent_errors.json").read_text()) if (results / "intent_errors.json").exists() else []
-    response_errors_path = results / "response_selection_errors.json"
-    response_errors = json.loads(response_errors_path.read_text()) if response_errors_path.exists() else []
+    intent_errors = _json_or_empty(results / "intent_errors.json")
+    response_errors = _json_or_empty(results / "response_selection_errors.json")
     return {
         "intent_f1": intent["macro avg"]["f1-score"],
         "intent_acc": intent.get("accuracy"),
@@ -168,7 +174,8 @@ def report(rasa_result: dict, baseline: dict, sizes: tuple[int, int, int, int]) 
         "| model | intent macro-F1 | intent accuracy | response macro-F1 | response accuracy |",
         "|---|---|---|---|---|",
     ]
-    for name, scores in (("Rasa (DIET + ResponseSelector)", rasa_result), ("TF-IDF + logistic regression", baseline)):
+    models = (("Rasa (DIET + ResponseSelector)", rasa_result), ("TF-IDF + logistic regression", baseline))
+    for name, scores in models:
         lines.append(
             f"| {name} | {scores['intent_f1']:.3f} | {scores['intent_acc']:.3f} | "
             f"{scores['response_f1']:.3f} | {scores['response_acc']:.3f} |"
@@ -195,6 +202,8 @@ def main() -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     train, test = split(load_examples(ROOT / "nlu_data"), args.share, args.seed)
+    for label, items in load_examples(ROOT / "nlu_data", generated=True).items():
+        train.setdefault(label, []).extend(items)
     write_nlu(args.out / "train.yml", train)
     write_nlu(args.out / "test.yml", test)
     sizes = (
@@ -207,9 +216,10 @@ def main() -> int:
     if args.split_only:
         return 0
 
+    model = args.out / "models" / "eval.tar.gz"
     rasa("train", "nlu", "--config", args.config, "--domain", "domain", "--nlu", str(args.out / "train.yml"),
-         "--out", str(args.out / "models"), "--fixed-model-name", "eval")
-    rasa("test", "nlu", "--model", str(args.out / "models" / "eval.tar.gz"), "--nlu", str(args.out / "test.yml"),
+         "--out", str(model.parent), "--fixed-model-name", "eval")
+    rasa("test", "nlu", "--model", str(model), "--nlu", str(args.out / "test.yml"),
          "--out", str(args.out / "results"), "--no-plot", "--successes")
     text = report(rasa_scores(args.out / "results"), baseline_scores(train, test, args.seed), sizes)
     (args.out / "report.md").write_text(text, encoding="utf-8")
