@@ -330,3 +330,13 @@ def test_start_shows_the_big_menu_and_every_label_is_understood(
                 label,
                 tracker["latest_message"]["intent"],
             )
+
+
+def test_an_elderly_resident_is_offered_scam_warnings_at_the_start(telegram: FakeTelegram, user: int) -> None:
+    telegram.message(user, text="/elder")
+    telegram.wait_for_messages(user, 1)
+    telegram.message(user, text="/start")
+    messages = telegram.wait_for_messages(user, 4)
+    assert "订阅" in messages[3]["text"] and "防骗预警" in messages[3]["text"]
+    registered = {c["command"] for c in telegram.called("setMyCommands")[0]["commands"]}
+    assert {"mycases", "subscribe", "unsubscribe", "guardian"} <= registered

@@ -50,6 +50,9 @@ COMMANDS: dict[str, str] = {
     "privacy": "/privacy",
     "delete_my_data": "/delete_my_data",
     "mycases": "/my_cases",
+    "subscribe": "/subscribe_alerts",
+    "unsubscribe": "/unsubscribe_alerts",
+    "guardian": "/guardian_setup",
 }
 COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "start": {"zh": "开始", "en": "Start"},
@@ -58,6 +61,9 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "language": {"zh": "选择语言", "en": "Choose the language"},
     "elder": {"zh": "长辈模式（字少、按钮大）开关", "en": "Elder mode (simpler replies) on or off"},
     "mycases": {"zh": "查询我的事项进度", "en": "My cases and how they stand"},
+    "subscribe": {"zh": "订阅防骗预警", "en": "Get scam warnings"},
+    "unsubscribe": {"zh": "取消防骗预警", "en": "Stop scam warnings"},
+    "guardian": {"zh": "绑定家人（出现诈骗风险时提醒TA）", "en": "Link a family member to be warned"},
     "privacy": {"zh": "隐私说明", "en": "Privacy notice"},
     "delete_my_data": {"zh": "删除我的个人信息", "en": "Delete my personal data"},
 }
@@ -172,6 +178,9 @@ class TelegramChannel:
             keyboard = rendering.main_menu(outcome.language, elder_mode=outcome.elder_mode)
             text = notices.text(notices.Notice.MAIN_MENU, outcome.language)
             await self._send(message.chat_id, rendering.TelegramMessage(text, keyboard))
+            if outcome.elder_mode:  # elderly residents are offered the scam warnings at the start
+                offer = Inbound(channel=CHANNEL, sender=str(user.id), command="/offer_scam_alerts")
+                await self._relay_and_reply(update, offer)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press of an inline button the assistant sent."""
