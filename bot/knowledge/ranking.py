@@ -9,8 +9,8 @@ from typing import Any
 
 RETRIEVAL_INTENT = "faq"
 # Below this ResponseSelector confidence the answer is offered as a choice, not given. On the
-# held-out split (bench/nlu_eval, docs/knowledge.md) 0.3 answered 81% right and 7% wrong and
-# offered a choice for 12%; 0.5 would have sent a quarter of all questions to "did you mean".
+# held-out split (bench/nlu_eval, docs/knowledge.md) 0.3 answered 77% right and 7% wrong and
+# offered a choice for 15%; 0.5 would have sent a quarter of all questions to "did you mean".
 ANSWER_MIN_CONFIDENCE = 0.3
 # Candidates weaker than this are not worth a "did you mean" button.
 SUGGEST_MIN_CONFIDENCE = 0.05
