@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -158,11 +158,16 @@ def _scoped(session: Session, staff: StaffUser | None, filters: CaseFilter) -> S
     return statement
 
 
+OPEN_STATUSES = (CaseStatus.REGISTERED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS)
+
+
 def _queue_order(statement: Select[Case]) -> Select[Case]:
-    # New cases first, the one whose decision is due soonest on top; then the rest, newest first.
+    # Open urgent cases on top (a resident who was just cheated); then new cases, the one whose
+    # decision is due soonest first; then the rest, newest first.
+    open_urgent = sql_case((and_(Case.urgent.is_(True), Case.status.in_(OPEN_STATUSES)), 0), else_=1)
     waiting = sql_case((Case.status == CaseStatus.REGISTERED, 0), else_=1)
     due = sql_case((Case.status == CaseStatus.REGISTERED, Case.accept_due), else_=None)
-    return statement.order_by(waiting, due, Case.id.desc())
+    return statement.order_by(open_urgent, waiting, due, Case.id.desc())
 
 
 def queue(*, session: Session, staff: StaffUser, filters: CaseFilter, per_page: int = PER_PAGE) -> QueuePage:

@@ -34,6 +34,25 @@ class ErasureReport:
     attachments: int
 
 
+def _forget_elsewhere(session: Session, resident: Resident) -> None:
+    """What other parts keep about the resident: warning subscriptions, guardian codes, messages
+    not yet delivered (they could not reach an erased resident anyway), survey plans."""
+    from bot.followups import service as followups
+    from bot.outbox.enums import OutboxStatus
+    from bot.outbox.models import OutboxItem
+    from bot.scams.models import AlertSubscription, GuardianInvite
+
+    session.execute(delete(AlertSubscription).where(AlertSubscription.resident_id == resident.id))
+    session.execute(delete(GuardianInvite).where(GuardianInvite.resident_id == resident.id))
+    session.execute(
+        delete(OutboxItem).where(
+            OutboxItem.resident_id == resident.id,
+            OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP, OutboxStatus.FAILED]),
+        )
+    )
+    followups.opt_out(session=session, resident=resident)
+
+
 def erase(*, session: Session, settings: Settings, resident: Resident, actor: Actor) -> ErasureReport:
     """Erases the resident's personal data; each of their cases records that it happened."""
     resident.name = None
@@ -44,6 +63,7 @@ def erase(*, session: Session, settings: Settings, resident: Resident, actor: Ac
     resident.guardianships.clear()
     # Also the links where they are someone else's guardian.
     session.execute(delete(Guardianship).where(Guardianship.guardian_id == resident.id))
+    _forget_elsewhere(session, resident)
     resident.erased_at = db_now(session=session)
 
     cases = session.scalars(select(Case).where(Case.resident_id == resident.id).order_by(Case.id)).all()

@@ -261,3 +261,16 @@ def test_the_audit_log_shows_who_did_what(
     assert "登录" in page and "导出案件" in page
     assert number in page and "已受理" in page
     assert "admin" in page
+
+
+def test_an_open_urgent_case_tops_the_queue_even_after_it_was_accepted(
+    client: TestClient, signed_in: Callable[..., str], open_case: Callable[..., str]
+) -> None:
+    urgent = open_case(title="刚被骗了要紧急回电", urgent=True)
+    newer = open_case(title="新登记的邻里纠纷")
+    csrf = signed_in("supervisor")
+    client.post(f"/console/cases/{urgent}/transition", data={"to": "accepted", "csrf": csrf})
+
+    page = client.get("/console/cases").text
+
+    assert page.index(urgent) < page.index(newer)

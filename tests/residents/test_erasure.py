@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases import attachments
@@ -155,3 +156,33 @@ def test_staff_may_erase_on_the_residents_behalf(
 
     assert their_case.events[-1].actor_staff_id == admin.id
     assert their_case.status is CaseStatus.REGISTERED
+
+
+def test_erasure_also_drops_warning_subscriptions_queued_messages_and_surveys(
+    session: Session, settings: Settings, make_case: Callable[..., Case]
+) -> None:
+    from bot.followups.models import SurveyOptOut
+    from bot.outbox import service as outbox
+    from bot.outbox.enums import OutboxKind
+    from bot.outbox.models import OutboxItem
+    from bot.residents.enums import Channel
+    from bot.scams.models import AlertSubscription
+
+    case = make_case()
+    resident = case.resident
+    session.add(AlertSubscription(resident_id=resident.id, township="洛河镇"))
+    outbox.enqueue(
+        session=session,
+        resident=resident,
+        kind=OutboxKind.STAFF_REPLY,
+        channel=Channel.WEB,
+        recipient="resident-1",
+        body={"replies": [{"text": "请带上身份证", "buttons": []}]},
+    )
+    session.flush()
+
+    erase(session=session, settings=settings, resident=resident, actor=resident.actor)
+
+    assert session.scalars(select(AlertSubscription)).all() == []
+    assert session.scalars(select(OutboxItem)).all() == []
+    assert session.get(SurveyOptOut, resident.id) is not None
