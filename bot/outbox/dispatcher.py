@@ -93,6 +93,9 @@ class Dispatcher:
         self._relay = relay
         self._telegram = telegram
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        # What this dispatcher can deliver: web chat always (the page picks it up), Telegram only
+        # from a gateway that runs Telegram.
+        self.channels = [Channel.WEB] + ([Channel.TELEGRAM] if telegram is not None else [])
 
     async def run_once(self, *, limit: int = BATCH) -> PassReport:
         """One pass over what is due."""
@@ -147,7 +150,11 @@ class Dispatcher:
             )
             rows = session.scalars(
                 select(OutboxItem)
-                .where(OutboxItem.status == OutboxStatus.PENDING, OutboxItem.due_at <= now)
+                .where(
+                    OutboxItem.status == OutboxStatus.PENDING,
+                    OutboxItem.due_at <= now,
+                    OutboxItem.channel.in_(self.channels),  # a gateway without Telegram leaves those
+                )
                 .order_by(OutboxItem.due_at, OutboxItem.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)

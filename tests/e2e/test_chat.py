@@ -140,3 +140,13 @@ def test_terminal_chat_goes_through_the_same_relay(stack: Stack) -> None:
     assert "说事> 您好" in result.stdout
     assert "[1] 我能做什么" in result.stdout
     assert "登记矛盾纠纷" in result.stdout  # pressing [1] showed the menu
+
+
+def test_elder_mode_gives_shorter_replies_in_both_languages(stack: Stack) -> None:
+    assert "长辈模式打开了" in texts(stack.chat("elder-zh", text="我年纪大了，字太多看不过来"))
+    greeting = texts(stack.chat("elder-zh", text="你好"))
+    assert "有什么事，直接跟我说" in greeting
+    assert "防骗和法律方面" not in greeting
+    stack.chat("elder-en", text="hello there, good morning")
+    stack.chat("elder-en", text="I am elderly, please keep it simple")
+    assert "Just tell me what you need" in texts(stack.chat("elder-en", text="hello there, good morning"))

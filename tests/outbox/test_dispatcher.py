@@ -205,3 +205,14 @@ async def test_a_written_message_is_in_the_transcript_once_from_queueing_to_deli
             "message 0",
             "message 0",
         ]  # one per channel
+
+
+async def test_a_gateway_without_telegram_leaves_telegram_messages_to_one_that_has_it(
+    store: Settings, http: httpx.AsyncClient
+) -> None:
+    queue(store, 3)
+    rasa = RasaClient(settings=store, http=http)
+    web_only = Dispatcher(settings=store, rasa=rasa, relay=Relay(settings=store, rasa=rasa), telegram=None)
+
+    assert (await web_only.run_once()).claimed == 0
+    assert statuses(store) == Counter({OutboxStatus.PENDING: 3})

@@ -68,6 +68,7 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "delete_my_data": {"zh": "删除我的个人信息", "en": "Delete my personal data"},
 }
 SEND_ATTEMPTS = 4
+ELDER_PAUSE = 1.5  # seconds between two messages of one reply in elder mode
 
 
 class TelegramChannel:
@@ -315,7 +316,11 @@ class TelegramChannel:
         self, chat_id: int, replies: list[Reply], *, elder_mode: bool, language: str = Language.SIMPLIFIED
     ) -> None:
         """Sends replies in order; raises TelegramError if Telegram keeps refusing."""
-        for message in rendering.messages(replies, elder_mode=elder_mode, language=language):
+        for index, message in enumerate(
+            rendering.messages(replies, elder_mode=elder_mode, language=language)
+        ):
+            if elder_mode and index:
+                await asyncio.sleep(ELDER_PAUSE)  # one message at a time, time to read each
             await self._send(chat_id, message)
 
     async def _send(self, chat_id: int, message: rendering.TelegramMessage) -> None:
