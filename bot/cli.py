@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # `run` polls health every half second
     return int(args.handler(args))
 
 
