@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
@@ -138,7 +138,6 @@ def satisfaction_counts(
     from bot.followups.enums import Rating, SurveyStatus
     from bot.followups.models import Survey
 
-    zone = profile_of(session).zone
     group_column = _GROUP_COLUMNS[by] if by is not None else None
     columns: list[Any] = [
         _count(Survey.rating.in_([r for r in Rating if r.counts_as_satisfied])).label("satisfied"),
@@ -146,24 +145,15 @@ def satisfaction_counts(
     ]
     if group_column is not None:
         columns.insert(0, group_column.label("group"))
-    statement = (
-        select(*columns)
-        .select_from(Survey)
-        .join(Case, Survey.case_id == Case.id)
-        .where(
-            Survey.status == SurveyStatus.ANSWERED,
-            Case.created_at >= _start_of(period.start, zone),
-            Case.created_at < _start_of(period.end, zone),
-        )
-    )
-    if township is not None:
-        statement = statement.where(Case.township == township)
-    if kind is not None:
-        statement = statement.where(Case.kind == kind)
-    if category is not None:
-        statement = statement.where(Case.category == category)
-    if group_column is not None:
-        statement = statement.group_by(group_column)
+    statement = _cohort(
+        select(*columns).select_from(Survey).join(Case, Survey.case_id == Case.id),
+        session,
+        period,
+        township,
+        kind,
+        category,
+        group_column,
+    ).where(Survey.status == SurveyStatus.ANSWERED)
     counts: dict[str | None, tuple[int, int]] = {}
     for row in session.execute(statement).mappings():
         key = row.get("group")
@@ -181,7 +171,6 @@ def _aggregate(
     *,
     group: GroupBy | None,
 ) -> list[Figures]:
-    zone = profile_of(session).zone
     on = today or district_today(session=session)
     resolved = Case.status.in_(RESOLVED_STATUSES)
     concluded_dispute = and_(Case.kind == CaseKind.DISPUTE, resolved)
@@ -200,17 +189,7 @@ def _aggregate(
     group_column = _GROUP_COLUMNS[group] if group is not None else None
     if group_column is not None:
         columns.insert(0, group_column.label("group"))
-    statement = select(*columns).where(
-        Case.created_at >= _start_of(period.start, zone), Case.created_at < _start_of(period.end, zone)
-    )
-    if township is not None:
-        statement = statement.where(Case.township == township)
-    if kind is not None:
-        statement = statement.where(Case.kind == kind)
-    if category is not None:
-        statement = statement.where(Case.category == category)
-    if group_column is not None:
-        statement = statement.group_by(group_column)
+    statement = _cohort(select(*columns), session, period, township, kind, category, group_column)
     answers = satisfaction_counts(
         session=session, period=period, township=township, kind=kind, category=category, by=group
     )
@@ -238,6 +217,27 @@ def _aggregate(
             )
         )
     return rows
+
+
+def _cohort(
+    statement: Select[Any],
+    session: Session,
+    period: Period,
+    township: str | None,
+    kind: CaseKind | None,
+    category: CaseCategory | None,
+    group_column: Any,
+) -> Select[Any]:
+    """`statement` over the cases received in `period` that match the filters, grouped if asked."""
+    start, end = bounds(session, period)
+    statement = statement.where(Case.created_at >= start, Case.created_at < end)
+    if township is not None:
+        statement = statement.where(Case.township == township)
+    if kind is not None:
+        statement = statement.where(Case.kind == kind)
+    if category is not None:
+        statement = statement.where(Case.category == category)
+    return statement.group_by(group_column) if group_column is not None else statement
 
 
 def bounds(session: Session, period: Period) -> tuple[datetime, datetime]:
