@@ -71,6 +71,14 @@ if [ "${SHUOSHI_NEED_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1
   fi
 fi
 
+# Chinese glyphs for the browser screenshots (test-artifacts/); without them they show boxes.
+if [ "${SHUOSHI_NEED_BROWSER:-0}" = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 &&
+   ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  say "installing a Chinese font for the browser screenshots"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 ||
+    say "could not install fonts-wqy-zenhei; screenshots will show boxes for Chinese (tests are unaffected)"
+fi
+
 ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.txt)" \
   .venv-rasa/bin/pip install --quiet -r requirements/rasa.txt
 ensure_venv .venv 3.11 "$(stamp_of pyproject.toml)" \
