@@ -8,17 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.cases import service as cases
-from bot.cases import staff as staff_accounts
-from bot.cases.enums import CaseStatus, StaffRole
+from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
-from bot.cases.schemas import CaseCreate
-from bot.cases.transitions import transition
 from bot.db.session import session_scope
 from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey
-from bot.residents import service as residents
-from tests.e2e.stack import Stack, texts
+from tests.e2e.stack import Stack, resolved_dispute, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -27,42 +22,10 @@ def press(stack: Stack, sender: str, replies: list[dict[str, Any]], title: str) 
     return stack.press(sender, {"replies": replies}, title)
 
 
-def resolve_a_dispute(stack: Stack, sender: str) -> str:
-    """Staff take a case of this web-chat resident from registration to resolved."""
-    with session_scope(stack.settings) as session:
-        resident = residents.for_channel(session=session, channel="web", external_id=sender)
-        case = cases.create(
-            session=session,
-            resident=resident,
-            case_in=CaseCreate(
-                kind="dispute",
-                category="neighbours",
-                township="洛河镇",
-                title="楼上漏水",
-                description="楼上卫生间漏水到我家厨房",
-                channel="web",
-            ),
-        )
-        worker = staff_accounts.create(
-            session=session, username=f"sup-{sender}", password="a long password 1", role=StaffRole.SUPERVISOR
-        )
-        for status in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS):
-            transition(session=session, case=case, to=status, actor=worker.actor)
-        transition(
-            session=session,
-            case=case,
-            to=CaseStatus.RESOLVED,
-            actor=worker.actor,
-            note="物业已修好防水层",
-            outcome="agreement",
-        )
-        return case.number
-
-
 def test_an_unhappy_answer_reopens_the_case(stack: Stack) -> None:
     sender = "survey-unhappy"
     stack.chat(sender, text="你好")
-    number = resolve_a_dispute(stack, sender)
+    number = resolved_dispute(stack, sender)
 
     arrived = stack.pending(sender, until="满意吗")
     assert any("已受理" in r["text"] for r in arrived)
@@ -92,7 +55,7 @@ def test_an_unhappy_answer_reopens_the_case(stack: Stack) -> None:
 def test_a_happy_answer_in_english_closes_the_case(stack: Stack) -> None:
     sender = "survey-happy-en"
     stack.chat(sender, text="hello there, good morning")
-    number = resolve_a_dispute(stack, sender)
+    number = resolved_dispute(stack, sender)
 
     arrived = stack.pending(sender, until="Are you satisfied")
     assert any("has been resolved" in r["text"] for r in arrived)
@@ -109,7 +72,7 @@ def test_a_happy_answer_in_english_closes_the_case(stack: Stack) -> None:
 def test_stop_asking_me_is_honoured(stack: Stack) -> None:
     sender = "survey-stop"
     stack.chat(sender, text="你好")
-    resolve_a_dispute(stack, sender)
+    resolved_dispute(stack, sender)
     arrived = stack.pending(sender, until="满意吗")
 
     stopped = press(stack, sender, arrived, "以后别再问我")

@@ -20,12 +20,8 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
-from bot.cases import service as cases
-from bot.cases import staff as staff_accounts
-from bot.cases.enums import CaseStatus, StaffRole
+from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
-from bot.cases.schemas import CaseCreate
-from bot.cases.transitions import transition
 from bot.config import PROJECT_DIR
 from bot.conversation import transcript
 from bot.conversation.models import Direction
@@ -34,7 +30,7 @@ from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey
 from bot.residents import service as residents
 from tests.e2e.proxy import TcpProxy
-from tests.e2e.stack import Stack, texts
+from tests.e2e.stack import Stack, resolved_dispute, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -116,41 +112,16 @@ def test_the_action_server_killed_mid_intake_gets_a_polite_reply_and_the_form_re
 # -- Rasa restarted in the middle of a conversation ------------------------------------------------
 
 
-def _resolve_a_dispute(stack: Stack, sender: str) -> str:
-    with session_scope(stack.settings) as session:
-        resident = residents.for_channel(session=session, channel="web", external_id=sender)
-        case = cases.create(
-            session=session,
-            resident=resident,
-            case_in=CaseCreate(
-                kind="dispute",
-                category="neighbours",
-                township="洛河镇",
-                title="楼道堆放杂物",
-                description="邻居在楼道里堆放杂物，消防通道被堵",
-                channel="web",
-            ),
-        )
-        worker = staff_accounts.create(
-            session=session, username=f"sup-{sender}", password="a long password 1", role=StaffRole.SUPERVISOR
-        )
-        for status in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS):
-            transition(session=session, case=case, to=status, actor=worker.actor)
-        transition(
-            session=session,
-            case=case,
-            to=CaseStatus.RESOLVED,
-            actor=worker.actor,
-            note="已清理",
-            outcome="agreement",
-        )
-        return case.number
-
-
 def test_rasa_restarted_in_the_middle_of_a_survey_resumes_where_it_was(stack: Stack) -> None:
     sender = f"restart-rasa-{uuid.uuid4().hex[:6]}"
     stack.chat(sender, text="你好")
-    number = _resolve_a_dispute(stack, sender)
+    number = resolved_dispute(
+        stack,
+        sender,
+        title="楼道堆放杂物",
+        description="邻居在楼道里堆放杂物，消防通道被堵",
+        resolution="已清理",
+    )
     arrived = stack.pending(sender, until="满意吗")
     solved = stack.press(sender, {"replies": arrived}, "不满意")
     assert "解决了吗" in texts(solved)

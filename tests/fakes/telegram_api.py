@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import socket
 import threading
 import time
@@ -41,7 +42,11 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
-    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    # Ids start somewhere new for each fake: update ids are remembered in the shared test database,
+    # where another fake's update 1 would make this one's update 1 look like a redelivery.
+    _ids: itertools.count[int] = field(
+        default_factory=lambda: itertools.count(random.randrange(1, 10**9, 10**5))
+    )
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- what a test does ---------------------------------------------------------------------
