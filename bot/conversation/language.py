@@ -82,6 +82,11 @@ def _chinese_script(text: str, current: Language | None) -> Language:
     return detected if detected is not None and detected.is_chinese else DEFAULT
 
 
+def parse(value: str | None) -> Language | None:
+    """A stored language code as a Language; None for anything else."""
+    return Language(value) if value in set(Language) else None
+
+
 def from_hint(code: str | None) -> Language | None:
     """A first guess from a client's language code (Telegram's `language_code`, a browser's)."""
     if not code:

@@ -282,7 +282,7 @@ class Relay:
 
     def render(self, raw: list[dict[str, Any]], *, channel: str, sender: str, language: str) -> list[Reply]:
         """Replies Rasa (or the outbox) produced, as this resident will see them."""
-        known = Language(language) if language in set(Language) else lang.DEFAULT
+        known = lang.parse(language) or lang.DEFAULT
         return [self._reply(item, self.conversation_id(channel, sender), known) for item in raw]
 
     async def pending(self, *, channel: str, sender: str) -> list[Reply]:
@@ -302,7 +302,7 @@ class Relay:
             resident = residents.find_by_channel(session=session, channel="web", external_id=sender)
             if resident is None:
                 return [], lang.DEFAULT
-            language = Language(resident.language) if resident.language in set(Language) else lang.DEFAULT
+            language = lang.parse(resident.language) or lang.DEFAULT
             return outbox.take_for_web(session=session, recipient=sender), language
 
     def _resident(self, inbound: Inbound) -> _Resident:
@@ -314,7 +314,7 @@ class Relay:
             resident = found or residents.for_channel(
                 session=session, channel=inbound.channel, external_id=inbound.sender
             )
-            known = Language(resident.language) if found and resident.language in set(Language) else None
+            known = lang.parse(resident.language) if found else None
             return _Resident(id=resident.id, language=known, elder_mode=bool(resident.elder_mode))
 
     def _record(
