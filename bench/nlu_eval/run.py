@@ -2,6 +2,7 @@
 
     .venv-rasa/bin/python bench/nlu_eval/run.py            # split, train, test, baseline, table
     .venv-rasa/bin/python bench/nlu_eval/run.py --split-only
+    .venv-rasa/bin/python bench/nlu_eval/run.py --baseline-only   # seconds: the baseline alone
 
 Runs with the Rasa venv's Python (Rasa, scikit-learn and jieba are there; nothing of `bot` is
 imported). Steps:
@@ -198,6 +199,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--config", default="config.yml")
     parser.add_argument("--split-only", action="store_true")
+    parser.add_argument(
+        "--baseline-only", action="store_true",
+        help="only the TF-IDF baseline (seconds, no training): a quick check while writing phrasings",
+    )
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -214,6 +219,14 @@ def main() -> int:
     )
     print(f"split: {sizes[0]} train, {sizes[1]} test, {sizes[2]} labels", file=sys.stderr)
     if args.split_only:
+        return 0
+    if args.baseline_only:
+        baseline = baseline_scores(train, test, args.seed)
+        print(
+            f"baseline: intent macro-F1 {baseline['intent_f1']:.3f}, answer macro-F1 {baseline['response_f1']:.3f}\n"
+            f"most confused intents: {top_confusions(baseline['intent_confused'], 10)}\n"
+            f"most confused answers: {top_confusions(baseline['response_confused'], 10)}"
+        )
         return 0
 
     model = args.out / "models" / "eval.tar.gz"
