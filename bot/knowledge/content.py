@@ -54,6 +54,8 @@ class Answer:
     answer: Text
     more: Text
     human: Text | None = None
+    # Elder mode: the answer in 2-3 very short lines and the next step, nothing it does not say.
+    elder: Text | None = None
 
     @property
     def is_fraud(self) -> bool:
@@ -95,6 +97,7 @@ def _answer(key: str, raw: Mapping[str, Any]) -> Answer:
         answer=_text(raw["answer"], f"{key}.answer"),
         more=_text(raw["more"], f"{key}.more"),
         human=_text(raw["human"], f"{key}.human") if raw.get("human") else None,
+        elder=_text(raw["elder"], f"{key}.elder") if raw.get("elder") else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from bot.knowledge import content
-from bot.knowledge.build import hand_written, render, render_nlu
+from bot.knowledge.build import hand_written, render, render_nlu, response
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_HOTLINES = {"110", "96110", "12345", "12348", "12315", "12333", "122"}
@@ -74,9 +75,9 @@ def test_every_answer_is_in_exactly_one_topic_and_every_topic_in_one_group() -> 
 
 @pytest.mark.parametrize("key", sorted(content.answers()))
 def test_an_answer_names_its_source_and_offers_more_and_a_person(key: str) -> None:
-    zh, en = _domain()["responses"][f"utter_faq/{key}"]
+    zh, en, *_ = _domain()["responses"][f"utter_faq/{key}"]
     assert "condition" not in zh
-    assert en["condition"] == [{"type": "slot", "name": "language", "value": "en"}]
+    assert en["condition"][0] == {"type": "slot", "name": "language", "value": "en"}
     assert "\n来源：" in zh["text"]
     assert "\nSource: " in en["text"]
     for variation in (zh, en):
@@ -117,3 +118,64 @@ def test_the_next_step_names_the_mediation_room_without_an_address() -> None:
     # Until bot/district supplies addresses, the law answers say where to go in general terms.
     law = [item for item in content.answers().values() if not item.is_fraud]
     assert sum("到所在村（社区）的百姓说事室" in item.answer.zh for item in law) >= 10
+
+
+# -- elder mode (issue 6) ----------------------------------------------------------------------
+
+NUMBER = re.compile(r"\d+")
+LAW_NAME = re.compile(r"《[^》]+》")
+
+
+def _slot(name: str, value: object) -> dict[str, object]:
+    return {"type": "slot", "name": name, "value": value}
+
+
+@pytest.mark.parametrize("key", sorted(content.answers()))
+def test_every_answer_has_a_short_plain_version_for_elder_mode(key: str) -> None:
+    elder = content.answers()[key].elder
+    assert elder is not None, f"{key}: write an `elder` text"
+    for lang, longest_line in (("zh", 30), ("en", 110)):
+        lines = elder(lang).splitlines()
+        assert 2 <= len(lines) <= 4, (key, lang)
+        assert all(len(line) <= longest_line for line in lines), (key, lang)
+    steps = (*ALLOWED_HOTLINES, "百姓说事室", "找工作人员", "登记", "查询进度", "我的事")
+    assert any(step in elder.zh for step in steps), key
+
+
+@pytest.mark.parametrize("key", sorted(content.answers()))
+def test_the_elder_version_says_nothing_the_answer_does_not(key: str) -> None:
+    item = content.answers()[key]
+    assert item.elder is not None
+    for lang in content.LANGS:
+        said, source = item.elder(lang), item.answer(lang)
+        assert set(NUMBER.findall(said)) <= set(NUMBER.findall(source)), (key, lang)
+        assert set(LAW_NAME.findall(said)) <= set(LAW_NAME.findall(source)), (key, lang)
+
+
+@pytest.mark.parametrize("key", sorted(content.answers()))
+def test_the_elder_variations_are_generated_per_language_with_the_same_buttons(key: str) -> None:
+    item = content.answers()[key]
+    assert item.elder is not None
+    zh, en, *elder = _domain()["responses"][f"utter_faq/{key}"]
+    assert en["condition"] == [_slot("language", "en"), _slot("elder_mode", False)]
+    assert [variation["condition"] for variation in elder] == [
+        [_slot("language", language), _slot("elder_mode", True)] for language in ("en", "zh-Hans", "zh-Hant")
+    ]
+    by_language = dict(zip(("en", "zh-Hans", "zh-Hant"), elder, strict=True))
+    assert by_language["en"]["text"] == item.elder.en
+    assert by_language["zh-Hans"]["text"] == by_language["zh-Hant"]["text"] == item.elder.zh
+    assert by_language["en"]["buttons"] == en["buttons"]
+    assert by_language["zh-Hans"]["buttons"] == by_language["zh-Hant"]["buttons"] == zh["buttons"]
+
+
+def test_the_detail_behind_more_has_no_elder_variation() -> None:
+    # A resident who pressed "tell me more" asked for the whole text.
+    for key in content.answers():
+        assert len(_domain()["responses"][f"utter_more_{key}"]) == 2
+
+
+def test_an_answer_without_an_elder_text_gets_the_two_plain_variations() -> None:
+    item = dataclasses.replace(content.answers()["law_debt"], elder=None)
+    zh, en = response(item, detail=False)
+    assert "condition" not in zh
+    assert en["condition"] == [_slot("language", "en")]
