@@ -58,7 +58,8 @@ class ActionMyCases(Action):
             if not found:
                 dispatcher.utter_message(response="utter_no_cases")
                 return []
-            lines = "\n".join(intake.describe(case, language) for case in found)
+            elder = bool(tracker.get_slot("elder_mode"))
+            lines = "\n".join(intake.describe(case, language, elder=elder) for case in found)
             buttons = [
                 _withdraw_button(case.number, language)
                 for case in found

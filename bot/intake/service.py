@@ -229,9 +229,13 @@ def latest_event(case: Case, language: str) -> str:
     return f"{when} {what}"
 
 
-def describe(case: Case, language: str) -> str:
-    """One line about a case for its resident: number, kind, title, status, latest event."""
+def describe(case: Case, language: str, *, elder: bool = False) -> str:
+    """One line about a case for its resident: number, kind, title, status, latest event; in elder
+    mode only the number, the title and the status."""
     status = _pick(STATUS_LABELS[case.status], language)
+    if elder:
+        colon = ": " if language == "en" else "："
+        return f"{case.number} {case.title}{colon}{status}"
     kind = _pick(KIND_LABELS[case.kind], language)
     if language == "en":
         line = (
