@@ -50,6 +50,14 @@ def test_my_cases_lists_only_my_own_with_status_and_latest_event(store: Settings
     assert reply["buttons"][0]["payload"] == f'/withdraw_case{{"n":"{mine}"}}'
 
 
+def test_in_elder_mode_my_cases_says_only_number_title_and_status(store: Settings) -> None:
+    mine = register(store, "me-elder", title="邻居装修噪音")
+    elder = tracker("web:me-elder", text="查询进度", intent="my_cases", slots={"elder_mode": True})
+    [reply], _ = run(case_actions.ActionMyCases(), elder)
+    assert reply["cases"] == f"{mine} 邻居装修噪音：已登记，等待受理"
+    assert reply["buttons"][0]["payload"] == f'/withdraw_case{{"n":"{mine}"}}'
+
+
 def test_another_residents_case_number_is_answered_as_if_it_did_not_exist(store: Settings) -> None:
     theirs = register(store, "other-2")
     missing = theirs[:-1] + ("9" if theirs[-1] != "9" else "8")
