@@ -223,7 +223,8 @@ def main() -> int:
     if args.baseline_only:
         baseline = baseline_scores(train, test, args.seed)
         print(
-            f"baseline: intent macro-F1 {baseline['intent_f1']:.3f}, answer macro-F1 {baseline['response_f1']:.3f}\n"
+            f"baseline: intent macro-F1 {baseline['intent_f1']:.3f}, "
+            f"answer macro-F1 {baseline['response_f1']:.3f}\n"
             f"most confused intents: {top_confusions(baseline['intent_confused'], 10)}\n"
             f"most confused answers: {top_confusions(baseline['response_confused'], 10)}"
         )
