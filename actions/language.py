@@ -10,6 +10,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 LANGUAGES = frozenset({"zh-Hans", "zh-Hant", "en"})
+SLOTS = ("language", "elder_mode")
 
 
 def _metadata(tracker: Tracker) -> dict[str, Any]:
@@ -19,6 +20,11 @@ def _metadata(tracker: Tracker) -> dict[str, Any]:
 
 class ValidateSlotMappings(ValidationAction):
     """action_validate_slot_mappings: the language and elder mode the gateway decided."""
+
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        # Rasa sends this action no domain (endpoints.yml: selective domain), so it names the
+        # slots it fills itself rather than reading them from the domain's slot mappings.
+        return list(SLOTS)
 
     async def extract_language(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -21,6 +21,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_ext import speedups
+
+speedups.apply()
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Shuoshi-Secret"

@@ -48,16 +48,17 @@ def test_one_engine_per_database_url(settings: Settings) -> None:
     assert get_engine(settings) is get_engine(settings.model_copy())
 
 
-def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(settings: Settings) -> None:
+def test_sqlite_runs_with_wal_normal_sync_busy_timeout_and_foreign_keys(settings: Settings) -> None:
     if get_engine(settings).dialect.name != "sqlite":
         pytest.skip("SQLite pragmas")
     with get_engine(settings).connect() as connection:
         pragmas = {
             name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-            for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
         }
 
-    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000}
+    # synchronous 1 is NORMAL
+    assert pragmas == {"journal_mode": "wal", "synchronous": 1, "foreign_keys": 1, "busy_timeout": 30000}
 
 
 def test_created_at_is_set_by_the_database_and_timezone_aware(session: Session) -> None:

@@ -1,0 +1,59 @@
+"""rasa_ext.speedups, run inside Rasa's own venv (Python 3.10, Rasa 3.6): the cached validator
+is installed and accepts and rejects exactly what Rasa's own check does."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+RASA_PYTHON = PROJECT / ".venv-rasa" / "bin" / "python"
+
+SCRIPT = r"""
+import json, sys
+from jsonschema import ValidationError, validate
+from rasa.core.actions.action import RemoteAction
+original = RemoteAction._validate_action_result
+import rasa_ext.relay_channel  # loading the channel applies the speed-up
+assert RemoteAction._validate_action_result is not original, "not applied"
+action = RemoteAction("action_x", None)
+schema = RemoteAction.action_response_format_spec()
+verdicts = []
+for result in json.loads(sys.argv[1]):
+    try:
+        validate(result, schema)
+        expected = "ok"
+    except ValidationError:
+        expected = "rejected"
+    try:
+        action._validate_action_result(result)
+        got = "ok"
+    except ValidationError as error:
+        got = "rejected"
+        assert "Failed to validate Action server response" in error.message
+    verdicts.append([expected, got])
+print(json.dumps(verdicts))
+"""
+
+RESULTS = [
+    {"events": [], "responses": []},
+    {"events": [{"event": "slot", "name": "language", "value": "en"}], "responses": [{"text": "hi"}]},
+    {"events": [{"event": "followup", "name": "action_x"}]},
+    {"events": "not a list"},
+    {"events": [{"event": "slot"}]},  # a slot event without a name
+    {"events": [{"event": "no_such_event"}]},
+    {"responses": ["not an object"]},
+]
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_the_cached_validator_is_installed_and_judges_as_rasa_does() -> None:
+    run = subprocess.run(
+        [str(RASA_PYTHON), "-c", SCRIPT, json.dumps(RESULTS)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    verdicts = json.loads(run.stdout.strip().splitlines()[-1])
+    assert [got for _, got in verdicts] == [expected for expected, _ in verdicts]
+    assert [got for _, got in verdicts] == ["ok", "ok", "ok"] + ["rejected"] * 4
