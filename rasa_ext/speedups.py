@@ -1,11 +1,17 @@
-"""One fix to Rasa 3.6's per-turn cost, applied when the Rasa server loads the relay channel.
+"""Two fixes to Rasa 3.6's per-turn cost, applied when the Rasa server loads the relay channel.
+Both change how much work Rasa does, never what it answers.
 
-Rasa checks every action-server response with `jsonschema.validate(result, schema)`, which
-first re-validates the *schema itself* against the JSON-Schema meta-schema. The schema never
-changes, so that step is pure waste, and it is not small: under load it was about 40% of the
-Rasa process's CPU (py-spy, docs/load.md), because every turn calls the action server at least
-once (action_validate_slot_mappings). Here the same schema is checked once and a compiled
-validator is reused; what is accepted and rejected, and the error message, are unchanged.
+1. Rasa checks every action-server response with `jsonschema.validate(result, schema)`, which
+   first re-validates the *schema itself* against the JSON-Schema meta-schema. The schema never
+   changes, so that step is pure waste, and it is not small: under load it was about 40% of the
+   Rasa process's CPU (py-spy, docs/load.md), because every turn calls the action server at
+   least once (action_validate_slot_mappings). Here the schema is checked once and a compiled
+   validator is reused; what is accepted and rejected, and the error message, are unchanged.
+2. Rasa reads every `{...}` in a response as a slot placeholder, so a button payload with JSON
+   (`/inform{"dispute_category":"neighbour"}`) raises a KeyError inside the interpolator, which
+   Rasa logs at ERROR level with a full traceback and then returns the text unchanged. That
+   logging was about 10% of Rasa's CPU under load. A text whose every `{...}` holds a quote
+   (a slot name never does) is now returned unchanged directly: the same result, no exception.
 
 Pinned to Rasa 3.6 (requirements/rasa.txt); tests/launcher/test_rasa_ext.py checks it still
 applies and still rejects a malformed response.
@@ -13,12 +19,18 @@ applies and still rejects a malformed response.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
+from rasa.core.nlg import interpolator
 from rasa.shared.constants import DOCS_BASE_URL
+
+# Rasa's own placeholder pattern (rasa/core/nlg/interpolator.py).
+_PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
+_interpolate_text = interpolator.interpolate_text
 
 
 def _validator() -> Any:
@@ -43,7 +55,15 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     raise error
 
 
+def interpolate_text(response: str, values: dict[str, str]) -> str:
+    tags = _PLACEHOLDER.findall(response)
+    if tags and all('"' in tag for tag in tags):
+        return response  # JSON, not placeholders: what Rasa returns after its KeyError
+    return _interpolate_text(response, values)
+
+
 def apply() -> None:
-    """Idempotent: installs the cached validator on Rasa's RemoteAction."""
+    """Idempotent: installs the cached validator and the interpolation shortcut."""
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    interpolator.interpolate_text = interpolate_text
 

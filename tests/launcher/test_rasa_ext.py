@@ -1,5 +1,6 @@
 """rasa_ext.speedups, run inside Rasa's own venv (Python 3.10, Rasa 3.6): the cached validator
-is installed and accepts and rejects exactly what Rasa's own check does."""
+is installed and accepts and rejects exactly what Rasa's own check does, and responses are
+filled in as before while JSON payloads no longer go through a KeyError."""
 
 import json
 import subprocess
@@ -33,6 +34,21 @@ for result in json.loads(sys.argv[1]):
         got = "rejected"
         assert "Failed to validate Action server response" in error.message
     verdicts.append([expected, got])
+
+from rasa.core.nlg import interpolator
+from rasa_ext import speedups
+response = {
+    "text": "Case {case_number} is {status}.",
+    "buttons": [{"title": "Neighbours", "payload": '/inform{"dispute_category":"neighbour"}'}],
+}
+filled = interpolator.interpolate(response, {"case_number": "DT-1", "status": "open"})
+assert filled["text"] == "Case DT-1 is open.", filled
+assert filled["buttons"][0]["payload"] == '/inform{"dispute_category":"neighbour"}', filled
+assert interpolator.interpolate_text("{missing} stays", {}) == "{missing} stays"
+def refuse(*args):
+    raise AssertionError("JSON went through Rasa's interpolator")
+speedups._interpolate_text = refuse
+assert interpolator.interpolate_text('/faq_topics{"faq_topic":"law"}', {}) == '/faq_topics{"faq_topic":"law"}'
 print(json.dumps(verdicts))
 """
 
@@ -51,7 +67,11 @@ RESULTS = [
 def test_the_cached_validator_is_installed_and_judges_as_rasa_does() -> None:
     run = subprocess.run(
         [str(RASA_PYTHON), "-c", SCRIPT, json.dumps(RESULTS)],
-        cwd=PROJECT, capture_output=True, text=True, timeout=180, check=False,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     verdicts = json.loads(run.stdout.strip().splitlines()[-1])
