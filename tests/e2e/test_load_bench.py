@@ -1,4 +1,5 @@
-"""A tiny run of the load bench (bench/load) against the test installation, so it cannot rot.
+"""A tiny run of the load bench (bench/load) against the test installation, so it cannot rot:
+one resident asks questions, one runs the whole dispute intake, which must leave exactly one case.
 The real runs are by hand: `.venv/bin/python -m bench.load` (docs/load.md)."""
 
 from __future__ import annotations
@@ -7,18 +8,20 @@ import asyncio
 
 import pytest
 
-from bench.load.run import Gateway, markdown, run_level
+from bench.load.run import Gateway, cases_filed, markdown, run_level
 from bench.load.scripts import MIX
 from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
 
-def test_two_residents_run_their_scripts_without_errors(stack: Stack) -> None:
-    mix = tuple(script for script in MIX if not script.files_a_case)[:2]
+def test_two_residents_run_their_scripts_and_the_intake_files_one_case(stack: Stack) -> None:
+    intake = next(script for script in MIX if script.files_a_case)
+    mix = (intake, MIX[0])
     level, intakes = asyncio.run(run_level(Gateway(stack.base_url), residents=2, mix=mix, run_id="smoke"))
     assert level.errors == 0, level.error_samples
     assert level.turns == sum(len(script.turns) for script in mix)
-    assert intakes == []
+    assert len(intakes) == 1
+    assert cases_filed(stack.settings, intakes) == [1]
     table = markdown([(level, None)], {"gateway": (50.0, 60.0)})
     assert "| 2 | gateway |" in table and "| gateway | 50 | 60 |" in table
