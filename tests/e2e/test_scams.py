@@ -117,4 +117,4 @@ def test_an_elderly_resident_is_offered_warnings_after_a_check(stack: Stack) -> 
         "e2e-elder-2", "【菜鸟驿站】您的包裹已到幸福路驿站，取件码 3-2-1108，请于今日20:00前领取。"
     )
 
-    assert "风险低" in texts(checked) and "防骗提醒" in texts(checked)  # the elder-mode wording
+    assert "风险低" in texts(checked) and "订阅" in texts(checked)  # the elder-mode wording
