@@ -24,6 +24,7 @@ class RasaClient:
     def __init__(self, *, settings: Settings, http: httpx.AsyncClient) -> None:
         self._settings = settings
         self._http = http
+        self._actions_probe: asyncio.Future[bool] | None = None
 
     async def send(
         self, *, conversation_id: str, message: str, channel: str, metadata: dict[str, Any]
@@ -96,11 +97,21 @@ class RasaClient:
         return all(states)
 
     async def actions_alive(self) -> bool:
-        return await self._alive(f"{self._settings.actions.url}/health")
+        """Whether the action server is up. Turns that arrive while a probe is on its way share
+        it (200 residents at once send one probe, not 200), and a server too busy to answer the
+        probe within its timeout is busy, not down: only a refused or broken connection or an
+        error status counts as down (docs/load.md)."""
+        if self._actions_probe is None or self._actions_probe.done():
+            self._actions_probe = asyncio.ensure_future(
+                self._alive(f"{self._settings.actions.url}/health", busy_is_alive=True)
+            )
+        return await asyncio.shield(self._actions_probe)
 
-    async def _alive(self, url: str) -> bool:
+    async def _alive(self, url: str, *, busy_is_alive: bool = False) -> bool:
         try:
             response = await self._http.get(url, timeout=2.0)
+        except httpx.TimeoutException:
+            return busy_is_alive
         except httpx.HTTPError:
             return False
         return response.status_code == 200
