@@ -249,7 +249,10 @@ _UNSUBSCRIBE = re.compile(
     r"(?i)(回复?|回)\s*(td|t|n|r|0)\s*退订|退订回|拒收请回复|reply (stop|td)|to unsubscribe|opt out"
 )
 _CODE = re.compile(r"(?i)(验证码|校验码|动态码|取件码|code)\D{0,6}\d{4,8}")
-_GUARDIAN_CODE = re.compile(r"(?i)绑定|綁定|guardian|family code|gave me (the|a) code")
+_GUARDIAN_CODE = re.compile(
+    r"(?i)绑定|綁定|guardian|family code|gave me (the|a) code|^\s*(link (with )?)?code\s*\d{8}\s*$|"
+    r"(my (dad|mum|mom|father|mother|parents?)'?s?|i am the (son|daughter)).{0,20}\bcode\b"
+)
 _MONEY = re.compile(r"(?i)(\d[\d,]*(\.\d+)?\s*(元|块|万|rmb|yuan|usd)|[¥￥$]\s*\d|人民币)")
 _SALUTATION = re.compile(
     r"(?i)^(尊敬的|亲爱的|亲[，,]|您好[，,]?(我是|这里是|这边是)|你好[，,]?(我是|这里是|这边是)|dear |hi,? this is|this is )"  # noqa: E501
@@ -258,6 +261,12 @@ _QUESTION = re.compile(r"(吗|么|呢|是不是|是真的|靠谱|怎么办|可�
 _NARRATED = re.compile(
     r"(?i)(有人|对方|他们?(说|让|叫|要)|她们?(说|让|叫|要)|让我|叫我|要我|跟我说|我收到|我接到|收到一条|接到一个|"
     r"我(被|想|要|该|能|可以|应该)|\bi (got|received|was|am|want)\b|someone|they (asked|told|want))"
+)
+# A resident telling what happened, in reported speech: "有个电话说是公安局的", "付了定金就联系不上了".
+# A message they received speaks for itself and does not report what someone said.
+_REPORTED = re.compile(
+    r"(?i)(俺|我(妈|爸|家|老伴|儿子|女儿)|(电话|软件|店家|平台|短信|律师|客服)\S{0,4}说|说(是|我|要)|"
+    r"打电话|加我|联系不上|就跑了|被骗|关门了)"
 )
 _ASKING = re.compile(
     r"(?i)(诈骗|骗局|骗子|是不是骗|^(is|are|what|how|why|can|should|do|does)\b|\b(scam|fraud)\b|"
@@ -296,6 +305,8 @@ def looks_like_pasted_message(text: str) -> bool:
         weak += 0.5
     if _QUESTION.search(stripped) and strong == 0:
         return False  # the resident's own question about a message, not the message
+    if _REPORTED.search(stripped) and strong == 0:
+        return False  # the resident's own account of what happened
     if strong >= 1 or weak >= 2:
         return True
     # Without SMS framing: a text of some length that speaks to its reader (or advertises) with
