@@ -258,15 +258,13 @@ _SALUTATION = re.compile(
     r"(?i)^(尊敬的|亲爱的|亲[，,]|您好[，,]?(我是|这里是|这边是)|你好[，,]?(我是|这里是|这边是)|dear |hi,? this is|this is )"  # noqa: E501
 )
 _QUESTION = re.compile(r"(吗|么|呢|是不是|是真的|靠谱|怎么办|可信|真的假的|是诈骗|是骗|\?|？)\s*$")
+# The resident telling what happened to them ("有人让我…", "有个电话说是公安局的", "付了定金就联系不上了",
+# "I got a text"): their own account, not the message itself, which speaks for itself.
 _NARRATED = re.compile(
     r"(?i)(有人|对方|他们?(说|让|叫|要)|她们?(说|让|叫|要)|让我|叫我|要我|跟我说|我收到|我接到|收到一条|接到一个|"
-    r"我(被|想|要|该|能|可以|应该)|\bi (got|received|was|am|want)\b|someone|they (asked|told|want))"
-)
-# A resident telling what happened, in reported speech: "有个电话说是公安局的", "付了定金就联系不上了".
-# A message they received speaks for itself and does not report what someone said.
-_REPORTED = re.compile(
-    r"(?i)(俺|我(妈|爸|家|老伴|儿子|女儿)|(电话|软件|店家|平台|短信|律师|客服)\S{0,4}说|说(是|我|要)|"
-    r"打电话|加我|联系不上|就跑了|被骗|关门了)"
+    r"我(被|想|要|该|能|可以|应该)|俺|我(妈|爸|家|老伴|儿子|女儿)|(电话|软件|店家|平台|短信|律师|客服)\S{0,4}说|"
+    r"说(是|我|要)|打电话|加我|联系不上|就跑了|被骗|关门了|"
+    r"\bi (got|received|was|am|want)\b|someone|they (asked|told|want))"
 )
 _ASKING = re.compile(
     r"(?i)(诈骗|骗局|骗子|是不是骗|^(is|are|what|how|why|can|should|do|does)\b|\b(scam|fraud)\b|"
@@ -305,13 +303,13 @@ def looks_like_pasted_message(text: str) -> bool:
         weak += 0.5
     if _QUESTION.search(stripped) and strong == 0:
         return False  # the resident's own question about a message, not the message
-    if _REPORTED.search(stripped) and strong == 0:
+    if _NARRATED.search(stripped) and strong == 0:
         return False  # the resident's own account of what happened
     if strong >= 1 or weak >= 2:
         return True
     # Without SMS framing: a text of some length that speaks to its reader (or advertises) with
-    # signs of fraud in it, and does not tell what happened to the resident ("有人让我…").
-    if len(stripped) < 20 or _NARRATED.search(stripped) or _ASKING.search(stripped):
+    # signs of fraud in it (the resident's own account was ruled out above).
+    if len(stripped) < 20 or _ASKING.search(stripped):
         return False
     if not _HAN.search(stripped) and not _ADDRESSED.search(stripped):
         return False  # English that does not speak to "you" is the resident's own account

@@ -27,7 +27,7 @@ MAY_LEAVE_OUT: dict[str, set[str]] = {
     "utter_scam_result_medium": {"score", "flags", "advice"},
     "utter_scam_result_low": {"score", "advice"},
 }
-# The elder menu offers three big choices instead of five (see domain/core.yml).
+# The elder menu offers four big choices instead of five (see domain/core.yml).
 MAY_DROP_BUTTONS = {"utter_menu"}
 
 Variation = dict[str, Any]
