@@ -30,10 +30,8 @@ def call(action: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_an_action_called_without_a_domain_runs() -> None:
-    result = call("action_validate_slot_mappings")
-    assert {"event": "slot", "name": "language", "value": "en"} in [
-        {k: e[k] for k in ("event", "name", "value")} for e in result["events"]
-    ]
+    result = call("action_faq_topics")
+    assert result["responses"], result
 
 
 def test_a_domain_sent_with_the_call_is_passed_on() -> None:

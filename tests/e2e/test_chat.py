@@ -69,7 +69,9 @@ def test_typed_intent_syntax_is_read_as_plain_text(stack: Stack) -> None:
     ).json()
     latest = tracker["latest_message"]
     assert latest["text"].startswith("／goodbye")  # reached the model as text, not as an intent command
-    assert latest["entities"] == []
+    # The only entities are the gateway's own language and elder mode (rasa_ext/metadata.py).
+    assert {e["extractor"] for e in latest["entities"]} == {"MetadataEntities"}
+    assert sorted(e["entity"] for e in latest["entities"]) == ["elder_mode", "language"]
 
 
 def test_a_forged_button_payload_is_refused(stack: Stack) -> None:

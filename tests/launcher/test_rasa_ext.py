@@ -1,6 +1,7 @@
-"""rasa_ext.speedups, run inside Rasa's own venv (Python 3.10, Rasa 3.6): the cached validator
+"""rasa_ext, run inside Rasa's own venv (Python 3.10, Rasa 3.6): the cached validator
 is installed and accepts and rejects exactly what Rasa's own check does, and responses are
-filled in as before while JSON payloads no longer go through a KeyError."""
+filled in as before while JSON payloads no longer go through a KeyError; and the gateway's
+language and elder mode reach their slots through Rasa's own slot extraction (rasa_ext.metadata)."""
 
 import json
 import subprocess
@@ -77,3 +78,65 @@ def test_the_cached_validator_is_installed_and_judges_as_rasa_does() -> None:
     verdicts = json.loads(run.stdout.strip().splitlines()[-1])
     assert [got for _, got in verdicts] == [expected for expected, _ in verdicts]
     assert [got for _, got in verdicts] == ["ok", "ok", "ok"] + ["rejected"] * 4
+
+
+METADATA_SCRIPT = r"""
+import asyncio, json, sys
+from rasa.core.actions.action import ActionExtractSlots
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+from rasa_ext.metadata import MetadataEntities
+
+domain = Domain.load("domain")
+assert "action_validate_slot_mappings" not in domain.user_actions, "a per-turn action call is back"
+component = MetadataEntities()
+results = []
+for metadata in json.loads(sys.argv[1]):
+    intent = {"name": "greet", "confidence": 1.0}
+    # an entity of the same name from another extractor is replaced, not doubled
+    message = Message(data={"text": "hi", "metadata": metadata, "intent": intent,
+                            "entities": [{"entity": "language", "value": "zh-Hans", "extractor": "DIET"}]})
+    component.process([message])
+    tracker = DialogueStateTracker.from_events(
+        "web:meta-1",
+        [ActionExecuted("action_listen"), UserUttered("hi", intent=intent, entities=message.get("entities"))],
+        slots=domain.slots,
+    )
+    # Rasa's own slot extraction, with no action server at all
+    events = asyncio.run(ActionExtractSlots(None).run(
+        CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
+    results.append({e.key: e.value for e in events if isinstance(e, SlotSet)})
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_the_gateways_language_and_elder_mode_fill_their_slots_without_an_action_call() -> None:
+    cases = [
+        {"language": "en", "elder_mode": True},
+        {"language": "zh-Hant", "elder_mode": False},
+        {"language": "fr", "elder_mode": "yes"},  # forged: not a language we answer in, not a bool
+        None,
+        ["en"],
+    ]
+    run = subprocess.run(
+        [str(RASA_PYTHON), "-c", METADATA_SCRIPT, json.dumps(cases)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    slots = json.loads(run.stdout.strip().splitlines()[-1])
+    assert slots == [
+        {"language": "en", "elder_mode": True},
+        {"language": "zh-Hant", "elder_mode": False},
+        {"language": "zh-Hans"},  # only the other extractor's entity is left
+        {"language": "zh-Hans"},
+        {"language": "zh-Hans"},
+    ]
