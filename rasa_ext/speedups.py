@@ -4,8 +4,8 @@ Both change how much work Rasa does, never what it answers.
 1. Rasa checks every action-server response with `jsonschema.validate(result, schema)`, which
    first re-validates the *schema itself* against the JSON-Schema meta-schema. The schema never
    changes, so that step is pure waste, and it is not small: under load it was about 40% of the
-   Rasa process's CPU (py-spy, docs/load.md), because every turn calls the action server at
-   least once (action_validate_slot_mappings). Here the schema is checked once and a compiled
+   Rasa process's CPU (py-spy, docs/load.md), because most turns call the action server
+   (answers, forms, cases). Here the schema is checked once and a compiled
    validator is reused; what is accepted and rejected, and the error message, are unchanged.
 2. Rasa reads every `{...}` in a response as a slot placeholder, so a button payload with JSON
    (`/inform{"dispute_category":"neighbour"}`) raises a KeyError inside the interpolator, which
