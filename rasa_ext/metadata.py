@@ -7,6 +7,11 @@ values from the metadata into entities of the same names; the slots `language` a
 `elder_mode` map from them (domain/core.yml). Before, a custom slot mapping asked the action
 server on every turn (`action_validate_slot_mappings`), which sent it the whole tracker.
 
+A button payload or command (`/intent{...}`) never reaches the NLU pipeline: Rasa unpacks it
+itself. For those, the relay channel (rasa_ext/relay_channel.py) writes the same two values into
+the payload's own entities with `into_payload`, so a resident who picks English on a button is
+answered in English from that very turn.
+
 A value outside what the slot accepts is ignored, so a forged metadata field cannot put an
 unknown language or a non-boolean elder mode into the conversation. Messages without metadata
 (training, `rasa test`, bare REST) get no entities and keep the slots as they are.
@@ -16,6 +21,8 @@ Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,6 +41,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 LANGUAGES = frozenset({"zh-Hans", "zh-Hant", "en"})
+# Rasa's own form of a payload (YAMLStoryReader._regex_message_pattern): /intent@confidence{json}
+PAYLOAD = re.compile(r"/(?P<intent>[^{@]+)(?P<confidence>@[0-9.]+)?(?P<entities>\{.+\})?", re.DOTALL)
 
 
 def carried(metadata: Any) -> Dict[Text, Any]:
@@ -46,6 +55,26 @@ def carried(metadata: Any) -> Dict[Text, Any]:
     if isinstance(metadata.get("elder_mode"), bool):
         values["elder_mode"] = metadata["elder_mode"]
     return values
+
+
+def into_payload(text: Text, metadata: Any) -> Text:
+    """`text` with the metadata's language and elder mode among its entities if it is a payload
+    (`/intent` or `/intent{...}`); any other text, or a payload whose entities are not a JSON
+    object, unchanged."""
+    values = carried(metadata)
+    match = PAYLOAD.fullmatch(text)
+    if not values or match is None:
+        return text
+    entities: Any = {}
+    if match.group("entities"):
+        try:
+            entities = json.loads(match.group("entities"))
+        except ValueError:
+            return text
+        if not isinstance(entities, dict):
+            return text
+    merged = json.dumps({**entities, **values}, ensure_ascii=False, separators=(",", ":"))
+    return f"/{match.group('intent')}{match.group('confidence') or ''}{merged}"
 
 
 @DefaultV1Recipe.register(

@@ -21,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_ext import metadata as metadata_entities
 from rasa_ext import speedups
 
 speedups.apply()
@@ -72,7 +73,8 @@ class RelayInput(RestInput):
             try:
                 await on_new_message(
                     UserMessage(
-                        body["message"],
+                        # a payload skips the NLU pipeline, so its entities carry the metadata's slots
+                        metadata_entities.into_payload(body["message"], body.get("metadata")),
                         collector,
                         str(body["sender"]),
                         input_channel=self._extract_input_channel(request),
