@@ -87,7 +87,8 @@ def plain(text: str) -> str:
 
 
 def rasa(*args: str) -> None:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    # PYTHONPATH: config.yml names components in rasa_ext/, which Rasa imports from the root.
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     subprocess.run([str(RASA), *args], cwd=ROOT, env=env, check=True)
 
 

@@ -6,11 +6,26 @@ language and elder mode reach their slots through Rasa's own slot extraction (ra
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = PROJECT / ".venv-rasa" / "bin" / "python"
+
+
+def in_rasa(script: str, *args: str) -> Any:
+    """Runs `script` with Rasa's own Python from the project root; its last line of output, as JSON."""
+    run = subprocess.run(
+        [str(RASA_PYTHON), "-c", script, *args],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout.strip().splitlines()[-1])
 
 SCRIPT = r"""
 import json, sys
@@ -66,16 +81,7 @@ RESULTS = [
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
 def test_the_cached_validator_is_installed_and_judges_as_rasa_does() -> None:
-    run = subprocess.run(
-        [str(RASA_PYTHON), "-c", SCRIPT, json.dumps(RESULTS)],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    verdicts = json.loads(run.stdout.strip().splitlines()[-1])
+    verdicts = in_rasa(SCRIPT, json.dumps(RESULTS))
     assert [got for _, got in verdicts] == [expected for expected, _ in verdicts]
     assert [got for _, got in verdicts] == ["ok", "ok", "ok"] + ["rejected"] * 4
 
@@ -110,12 +116,32 @@ for metadata in json.loads(sys.argv[1]):
     events = asyncio.run(ActionExtractSlots(None).run(
         CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
     results.append({e.key: e.value for e in events if isinstance(e, SlotSet)})
-print(json.dumps(results))
+
+# A button payload skips the pipeline: Rasa unpacks it itself, with the values the relay put in.
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+from rasa_ext.metadata import into_payload
+payload = into_payload('/faq_pick{"faq_key":"law_wages"}', {"language": "en", "elder_mode": True})
+unpacked = YAMLStoryReader.unpack_regex_message(Message(data={"text": payload}), domain=domain)
+intent = unpacked.get("intent")
+tracker = DialogueStateTracker.from_events("web:meta-2", [
+    ActionExecuted("action_listen"), UserUttered(payload, intent=intent, entities=unpacked.get("entities"))],
+    slots=domain.slots)
+events = asyncio.run(ActionExtractSlots(None).run(
+    CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain))
+print(json.dumps({"results": results, "payload": {
+    "intent": intent["name"],
+    "entities": {e["entity"]: e["value"] for e in unpacked.get("entities")},
+    "slots": {e.key: e.value for e in events
+              if isinstance(e, SlotSet) and e.key in ("language", "elder_mode")},
+    "typed": into_payload("你好", {"language": "en"}),
+    "forged": into_payload("/greet", {"language": "fr", "elder_mode": "yes"}),
+}}))
 """
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
 def test_the_gateways_language_and_elder_mode_fill_their_slots_without_an_action_call() -> None:
+    """Typed text through the pipeline component, button payloads through their own entities."""
     cases = [
         {"language": "en", "elder_mode": True},
         {"language": "zh-Hant", "elder_mode": False},
@@ -123,20 +149,62 @@ def test_the_gateways_language_and_elder_mode_fill_their_slots_without_an_action
         None,
         ["en"],
     ]
-    run = subprocess.run(
-        [str(RASA_PYTHON), "-c", METADATA_SCRIPT, json.dumps(cases)],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    slots = json.loads(run.stdout.strip().splitlines()[-1])
-    assert slots == [
+    result = in_rasa(METADATA_SCRIPT, json.dumps(cases))
+    assert result["payload"] == {
+        "intent": "faq_pick",
+        "entities": {"faq_key": "law_wages", "language": "en", "elder_mode": True},
+        "slots": {"language": "en", "elder_mode": True},
+        "typed": "你好",  # typed text goes through the pipeline instead
+        "forged": "/greet",
+    }
+    assert result["results"] == [
         {"language": "en", "elder_mode": True},
         {"language": "zh-Hant", "elder_mode": False},
         {"language": "zh-Hans"},  # only the other extractor's entity is left
         {"language": "zh-Hans"},
         {"language": "zh-Hans"},
     ]
+
+
+NGRAMS_SCRIPT = r"""
+import json, tempfile
+from pathlib import Path
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa_ext.ngrams import SentenceCharNgrams
+
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+resource = Resource("sentence_chars")
+context = ExecutionContext(GraphSchema({}), "model")
+config = {"alias": "sentence_chars", "max_ngram": 4}
+component = SentenceCharNgrams.create(config, storage, resource, context)
+texts = ["平台刷单返利", "屏幕共享", "12315是什么电话"]
+examples = [Message(data={"text": t, "intent": "faq"}) for t in texts]
+data = TrainingData(training_examples=examples)
+component.train(data)
+trained = component.process_training_data(data)
+loaded = SentenceCharNgrams.load(config, storage, resource, context)
+[seen] = loaded.process([Message(data={"text": "平幕共享"})])  # a homophone typo
+[feature] = seen.features
+row = feature.features.tocsr()
+names = loaded._vectorizer.get_feature_names_out()
+print(json.dumps({
+    "originals_untouched": [len(m.features) for m in examples],
+    "trained": [[f.type, f.attribute, f.origin, f.is_sparse()]
+                for m in trained.training_examples for f in m.features],
+    "grams": sorted(str(names[i]) for i in row.indices),
+}, ensure_ascii=False))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_sentence_character_ngrams_span_word_boundaries_and_survive_loading() -> None:
+    result = in_rasa(NGRAMS_SCRIPT)
+    assert result["originals_untouched"] == [0, 0, 0]  # DIET, before it, keeps its messages
+    assert result["trained"] == [["sentence", "text", "sentence_chars", True]] * 3
+    # The typo'd sentence still shares the n-grams of the trained one, across any word cut.
+    assert {"共", "享", "共享", "幕共享", "幕共", " 平"} <= set(result["grams"])
+    assert "平幕" not in result["grams"]  # never seen in training
