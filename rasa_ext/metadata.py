@@ -22,13 +22,13 @@ Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -36,13 +36,15 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT_NAME_KEY,
     METADATA,
+    PREDICTED_CONFIDENCE_KEY,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 LANGUAGES = frozenset({"zh-Hans", "zh-Hant", "en"})
-# Rasa's own form of a payload (YAMLStoryReader._regex_message_pattern): /intent@confidence{json}
-PAYLOAD = re.compile(r"/(?P<intent>[^{@]+)(?P<confidence>@[0-9.]+)?(?P<entities>\{.+\})?", re.DOTALL)
+# What Rasa itself reads as a payload, /intent@confidence{json} (the pattern it unpacks with).
+PAYLOAD = YAMLStoryReader._regex_message_pattern()
 
 
 def carried(metadata: Any) -> Dict[Text, Any]:
@@ -62,19 +64,19 @@ def into_payload(text: Text, metadata: Any) -> Text:
     (`/intent` or `/intent{...}`); any other text, or a payload whose entities are not a JSON
     object, unchanged."""
     values = carried(metadata)
-    match = PAYLOAD.fullmatch(text)
-    if not values or match is None:
+    match = PAYLOAD.match(text)
+    if not values or match is None or match.group("rest"):
         return text
     entities: Any = {}
-    if match.group("entities"):
+    if match.group(ENTITIES):
         try:
-            entities = json.loads(match.group("entities"))
+            entities = json.loads(match.group(ENTITIES))
         except ValueError:
             return text
         if not isinstance(entities, dict):
             return text
     merged = json.dumps({**entities, **values}, ensure_ascii=False, separators=(",", ":"))
-    return f"/{match.group('intent')}{match.group('confidence') or ''}{merged}"
+    return f"/{match.group(INTENT_NAME_KEY)}{match.group(PREDICTED_CONFIDENCE_KEY) or ''}{merged}"
 
 
 @DefaultV1Recipe.register(

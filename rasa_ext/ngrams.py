@@ -26,13 +26,12 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import CountVectorizer
 
-SENTENCE = "sentence"
 VECTORIZER_FILE = "vectorizer.pkl"
 
 
@@ -53,7 +52,7 @@ class SentenceCharNgrams(GraphComponent):
         resource: Resource,
         vectorizer: Optional[Any] = None,
     ) -> None:
-        self._config = {**self.get_default_config(), **config}
+        self._config = config  # Rasa has already filled in get_default_config()
         self._storage = model_storage
         self._resource = resource
         self._vectorizer = vectorizer
@@ -103,7 +102,7 @@ class SentenceCharNgrams(GraphComponent):
         row = scipy.sparse.coo_matrix(self._vectorizer.transform([text]))
         # A copy: the components before this one (DIET) keep the message they were trained on.
         featurized = copy.copy(message)
-        featurized.features = [*message.features, Features(row, SENTENCE, TEXT, self._config["alias"])]
+        featurized.features = [*message.features, Features(row, FEATURE_TYPE_SENTENCE, TEXT, self._config["alias"])]
         featurized._cached_fingerprint = None  # the fingerprint covers the features
         return featurized
 

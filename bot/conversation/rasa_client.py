@@ -90,28 +90,27 @@ class RasaClient:
         return urls[int.from_bytes(digest[:8], "big") % len(urls)]
 
     async def rasa_alive(self) -> bool:
-        """Whether every Rasa instance answers."""
+        """Whether every Rasa instance is up (busy counts as up, see `_alive`)."""
         states = await asyncio.gather(
             *(self._alive(f"{url}/webhooks/relay/") for url in self._settings.rasa.urls)
         )
         return all(states)
 
     async def actions_alive(self) -> bool:
-        """Whether the action server is up. Turns that arrive while a probe is on its way share
-        it (200 residents at once send one probe, not 200), and a server too busy to answer the
-        probe within its timeout is busy, not down: only a refused or broken connection or an
-        error status counts as down (docs/load.md)."""
+        """Whether the action server is up (busy counts as up, see `_alive`). Turns that arrive
+        while a probe is on its way share it (200 residents at once send one probe, not 200)."""
         if self._actions_probe is None or self._actions_probe.done():
-            self._actions_probe = asyncio.ensure_future(
-                self._alive(f"{self._settings.actions.url}/health", busy_is_alive=True)
-            )
+            self._actions_probe = asyncio.ensure_future(self._alive(f"{self._settings.actions.url}/health"))
         return await asyncio.shield(self._actions_probe)
 
-    async def _alive(self, url: str, *, busy_is_alive: bool = False) -> bool:
+    async def _alive(self, url: str) -> bool:
+        """A server too busy to answer within the timeout is busy, not down (under load that is
+        the normal case, docs/load.md); only a refused or broken connection or an error status
+        counts as down."""
         try:
             response = await self._http.get(url, timeout=2.0)
         except httpx.TimeoutException:
-            return busy_is_alive
+            return True
         except httpx.HTTPError:
             return False
         return response.status_code == 200

@@ -1,5 +1,5 @@
 """The action-server probe before every turn: shared by the turns that arrive together, and a
-busy server (probe timed out) is not mistaken for a dead one."""
+busy server (probe timed out) is not mistaken for a dead one, for Rasa as for the actions."""
 
 from __future__ import annotations
 
@@ -60,6 +60,7 @@ def test_a_probe_that_times_out_means_busy_not_down() -> None:
 
     rasa, _ = client(too_slow)
     assert asyncio.run(rasa.actions_alive()) is True
+    assert asyncio.run(rasa.rasa_alive()) is True  # the same rule for Rasa (the health endpoint)
 
 
 def test_an_error_status_means_down() -> None:
