@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import socket
 import statistics
 import sys
@@ -56,6 +57,8 @@ class Level:
     error_samples: list[str] = field(default_factory=list)
     intakes: int = 0
     cases_per_intake: list[int] = field(default_factory=list)
+    # CPU time (user + system) each process spent during the level, per turn, in ms.
+    cpu_ms_per_turn: dict[str, float] = field(default_factory=dict)
 
     def percentile(self, p: float) -> float:
         if not self.latencies_ms:
@@ -216,6 +219,29 @@ def process_memory_mb(service: Service) -> tuple[float, float]:
     return values.get("VmRSS", float("nan")), values.get("VmHWM", float("nan"))
 
 
+def process_cpu_seconds(service: Service) -> float:
+    """CPU time (user + system) the service's process has used so far, in seconds."""
+    if service.process is None:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{service.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    # utime and stime are fields 14 and 15 of proc(5); fields[0] here is field 3.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(services: list[Service], target: Target, **level: Any) -> tuple[Level, list[str]]:
+    """Runs one level (run_level's arguments) against `target` and records what each of
+    `services` spent on CPU per turn meanwhile."""
+    before = {service.name: process_cpu_seconds(service) for service in services}
+    measured, intakes = asyncio.run(run_level(target, **level))
+    for service in services:
+        spent = process_cpu_seconds(service) - before[service.name]
+        measured.cpu_ms_per_turn[service.name] = 1000 * spent / measured.turns if measured.turns else math.nan
+    return measured, intakes
+
+
 def bare_rasa_service(settings: Settings, port: int) -> Service:
     """Rasa with the same model, its stock REST channel, no action server, its own tracker store."""
     var_dir = settings.var_dir
@@ -259,6 +285,10 @@ def _fmt(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:,.0f}"
 
 
+def _fmt1(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:,.1f}"
+
+
 def markdown(levels: list[tuple[Level, Level | None]], memory: dict[str, tuple[float, float]]) -> str:
     lines = [
         "| residents at once | target | turns | p50 ms | p95 ms | p99 ms | turns/s | errors | "
@@ -281,6 +311,18 @@ def markdown(levels: list[tuple[Level, Level | None]], memory: dict[str, tuple[f
                 f"{_fmt(level.percentile(95))} | {_fmt(level.percentile(99))} | "
                 f"{level.turns_per_second:.1f} | {level.errors} | {ratio} | {cases} |"
             )
+    measured = [level for pair in levels for level in pair if level is not None]
+    names = list(dict.fromkeys(name for level in measured for name in level.cpu_ms_per_turn))
+    if names:
+        lines += [
+            "",
+            "| residents at once | " + " | ".join(f"{name} CPU ms/turn" for name in names) + " |",
+            "| ---: |" + " ---: |" * len(names),
+        ]
+        for gateway, bare in levels:
+            spent = {**gateway.cpu_ms_per_turn, **(bare.cpu_ms_per_turn if bare else {})}
+            cells = " | ".join(_fmt1(spent.get(name, math.nan)) for name in names)
+            lines.append(f"| {gateway.residents} | {cells} |")
     lines += ["", "| process | RSS at the end (MB) | peak RSS (MB) |", "| --- | ---: | ---: |"]
     for name, (now, peak) in memory.items():
         lines.append(f"| {name} | {_fmt(now)} | {_fmt(peak)} |")
@@ -318,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     ).with_secrets()
     ensure_model(settings)
     migrate.upgrade(settings)
-    services = all_services(settings)
+    installation = all_services(settings)
+    services = list(installation)
     bare_port = free_port()
     if not args.no_bare:
         services.append(bare_rasa_service(settings, bare_port))
@@ -334,19 +377,12 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_level(target, residents=len(mix), run_id="warm", mix=mix))
         for count in args.residents:
             print(f"{count} residents at once...", flush=True)
-            measured, intakes = asyncio.run(
-                run_level(
-                    gateway, residents=count, conversations=args.conversations, think=args.think, mix=mix
-                )
-            )
+            level = {"residents": count, "conversations": args.conversations, "think": args.think, "mix": mix}
+            measured, intakes = measure(installation, gateway, **level)
             measured.cases_per_intake = cases_filed(settings, intakes)
             against = None
             if bare is not None:
-                against, _ = asyncio.run(
-                    run_level(
-                        bare, residents=count, conversations=args.conversations, think=args.think, mix=mix
-                    )
-                )
+                against, _ = measure(services[-1:], bare, **level)
             results.append((measured, against))
             for level in filter(None, (measured, against)):
                 print(
