@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -32,6 +32,10 @@ class RasaSettings(BaseModel):
     # queues in front of it: with 200 messages in flight on 2 cores the last wait ~20 s
     # (docs/load.md). Past this the resident is told the service is busy.
     timeout: float = 60.0
+    # Requests one gateway has open at one Rasa instance at a time; the rest wait in the gateway
+    # (the wait counts towards `timeout`). Rasa works through messages one at a time on one core,
+    # so more in flight only adds connections to juggle on both sides (docs/load.md).
+    max_in_flight: int = Field(default=8, ge=1)
     # Several Rasa instances (base URLs, e.g. ["http://10.0.0.5:5005", "http://10.0.0.6:5005"]):
     # each conversation always goes to the same one (open-source Rasa's lock store cannot share a
     # conversation between instances). Empty: the one at host:port.

@@ -19,31 +19,42 @@ class RasaUnavailable(RuntimeError):
 
 
 class RasaClient:
-    """Talks to one Rasa server and its action server over localhost HTTP."""
+    """Talks to the Rasa servers and the action server over HTTP."""
 
     def __init__(self, *, settings: Settings, http: httpx.AsyncClient) -> None:
         self._settings = settings
         self._http = http
         self._actions_probe: asyncio.Future[bool] | None = None
+        self._in_flight: dict[str, asyncio.Semaphore] = {}
+
+    async def _request(self, method: str, conversation_id: str, path: str, **options: Any) -> httpx.Response:
+        """One request to the Rasa instance that owns the conversation, once fewer than
+        `rasa.max_in_flight` are open there; waiting and answering together take at most
+        `rasa.timeout` seconds."""
+        base = self.instance_for(conversation_id)
+        slots = self._in_flight.setdefault(base, asyncio.Semaphore(self._settings.rasa.max_in_flight))
+        try:
+            async with asyncio.timeout(self._settings.rasa.timeout), slots:
+                return await self._http.request(method, f"{base}{path}", timeout=None, **options)
+        except (httpx.HTTPError, TimeoutError) as error:
+            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
 
     async def send(
         self, *, conversation_id: str, message: str, channel: str, metadata: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """The assistant's replies to one message, as Rasa returns them."""
-        try:
-            response = await self._http.post(
-                f"{self.instance_for(conversation_id)}{RELAY_WEBHOOK}",
-                json={
-                    "sender": conversation_id,
-                    "message": message,
-                    "input_channel": channel,
-                    "metadata": metadata,
-                },
-                headers={SECRET_HEADER: self._settings.secret("relay_secret")},
-                timeout=self._settings.rasa.timeout,
-            )
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
+        response = await self._request(
+            "POST",
+            conversation_id,
+            RELAY_WEBHOOK,
+            json={
+                "sender": conversation_id,
+                "message": message,
+                "input_channel": channel,
+                "metadata": metadata,
+            },
+            headers={SECRET_HEADER: self._settings.secret("relay_secret")},
+        )
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
         replies = response.json()
@@ -55,29 +66,25 @@ class RasaClient:
         self, *, conversation_id: str, intent: str, entities: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Runs `intent` in the conversation as if the resident had sent it; the assistant's replies."""
-        try:
-            response = await self._http.post(
-                f"{self.instance_for(conversation_id)}/conversations/{conversation_id}/trigger_intent",
-                params={"token": self._settings.secret("rasa_token")},
-                json={"name": intent, "entities": entities},
-                timeout=self._settings.rasa.timeout,
-            )
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
+        response = await self._request(
+            "POST",
+            conversation_id,
+            f"/conversations/{conversation_id}/trigger_intent",
+            params={"token": self._settings.secret("rasa_token")},
+            json={"name": intent, "entities": entities},
+        )
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} to trigger_intent")
         return list(response.json().get("messages") or [])
 
     async def active_form(self, *, conversation_id: str) -> str | None:
         """The form the resident is in the middle of, if any (a survey must not cut into it)."""
-        try:
-            response = await self._http.get(
-                f"{self.instance_for(conversation_id)}/conversations/{conversation_id}/tracker",
-                params={"token": self._settings.secret("rasa_token"), "include_events": "NONE"},
-                timeout=self._settings.rasa.timeout,
-            )
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(f"Rasa is unreachable: {type(error).__name__}") from error
+        response = await self._request(
+            "GET",
+            conversation_id,
+            f"/conversations/{conversation_id}/tracker",
+            params={"token": self._settings.secret("rasa_token"), "include_events": "NONE"},
+        )
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code} for the tracker")
         loop = (response.json().get("active_loop") or {}).get("name")

@@ -4,11 +4,9 @@ The real runs are by hand: `.venv/bin/python -m bench.load` (docs/load.md)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from bench.load.run import Gateway, cases_filed, markdown, run_level
+from bench.load.run import Gateway, cases_filed, markdown, measure
 from bench.load.scripts import MIX
 from tests.e2e.stack import Stack
 
@@ -18,10 +16,16 @@ pytestmark = pytest.mark.e2e
 def test_two_residents_run_their_scripts_and_the_intake_files_one_case(stack: Stack) -> None:
     intake = next(script for script in MIX if script.files_a_case)
     mix = (intake, MIX[0])
-    level, intakes = asyncio.run(run_level(Gateway(stack.base_url), residents=2, mix=mix, run_id="smoke"))
+    services = list(stack.services.values())
+    level, intakes = measure(services, Gateway(stack.base_url), residents=2, mix=mix, run_id="smoke")
     assert level.errors == 0, level.error_samples
     assert level.turns == sum(len(script.turns) for script in mix)
     assert len(intakes) == 1
     assert cases_filed(stack.settings, intakes) == [1]
+    # Every process worked on the turns: Rasa understood them, the gateway passed them on, the
+    # action server filed the case.
+    assert set(level.cpu_ms_per_turn) == {service.name for service in services}
+    assert all(ms > 0 for ms in level.cpu_ms_per_turn.values()), level.cpu_ms_per_turn
     table = markdown([(level, None)], {"gateway": (50.0, 60.0)})
     assert "| 2 | gateway |" in table and "| gateway | 50 | 60 |" in table
+    assert "rasa CPU ms/turn" in table
