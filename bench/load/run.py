@@ -361,10 +361,9 @@ def main(argv: list[str] | None = None) -> int:
     ensure_model(settings)
     migrate.upgrade(settings)
     installation = all_services(settings)
-    services = list(installation)
     bare_port = free_port()
-    if not args.no_bare:
-        services.append(bare_rasa_service(settings, bare_port))
+    bare_service = None if args.no_bare else bare_rasa_service(settings, bare_port)
+    services = installation + ([bare_service] if bare_service else [])
     print(f"Starting the installation and bare Rasa (logs in {var_dir / 'log'})...", flush=True)
     results: list[tuple[Level, Level | None]] = []
     try:
@@ -377,12 +376,12 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_level(target, residents=len(mix), run_id="warm", mix=mix))
         for count in args.residents:
             print(f"{count} residents at once...", flush=True)
-            level = {"residents": count, "conversations": args.conversations, "think": args.think, "mix": mix}
-            measured, intakes = measure(installation, gateway, **level)
+            load = {"residents": count, "conversations": args.conversations, "think": args.think, "mix": mix}
+            measured, intakes = measure(installation, gateway, **load)
             measured.cases_per_intake = cases_filed(settings, intakes)
             against = None
-            if bare is not None:
-                against, _ = measure(services[-1:], bare, **level)
+            if bare is not None and bare_service is not None:
+                against, _ = measure([bare_service], bare, **load)
             results.append((measured, against))
             for level in filter(None, (measured, against)):
                 print(
