@@ -3,6 +3,7 @@
     .venv-rasa/bin/python bench/nlu_eval/run.py            # split, train, test, baseline, table
     .venv-rasa/bin/python bench/nlu_eval/run.py --split-only
     .venv-rasa/bin/python bench/nlu_eval/run.py --baseline-only   # seconds: the baseline alone
+    .venv-rasa/bin/python bench/nlu_eval/run.py --answers 42,1,2,3,4   # answers only, five splits
 
 Runs with the Rasa venv's Python (Rasa, scikit-learn and jieba are there; nothing of `bot` is
 imported). Steps:
@@ -193,6 +194,71 @@ def report(rasa_result: dict, baseline: dict, sizes: tuple[int, int, int, int]) 
     return "\n".join(lines) + "\n"
 
 
+def prepare(out: Path, share: float, seed: int) -> tuple[dict, dict, tuple[int, int, int, int]]:
+    """The split for one seed, written to <out>/train.yml and <out>/test.yml."""
+    out.mkdir(parents=True, exist_ok=True)
+    train, test = split(load_examples(ROOT / "nlu_data"), share, seed)
+    for label, items in load_examples(ROOT / "nlu_data", generated=True).items():
+        train.setdefault(label, []).extend(items)
+    write_nlu(out / "train.yml", train)
+    write_nlu(out / "test.yml", test)
+    sizes = (
+        sum(map(len, train.values())),
+        sum(map(len, test.values())),
+        len(train),
+        sum(len(v) for k, v in test.items() if k.startswith(f"{RETRIEVAL}/")),
+    )
+    print(f"split (seed {seed}): {sizes[0]} train, {sizes[1]} test, {sizes[2]} labels", file=sys.stderr)
+    return train, test, sizes
+
+
+def train_and_test(config: Path, out: Path) -> dict:
+    model = out / "models" / "eval.tar.gz"
+    rasa("train", "nlu", "--config", str(config), "--domain", "domain", "--nlu", str(out / "train.yml"),
+         "--out", str(model.parent), "--fixed-model-name", "eval")
+    rasa("test", "nlu", "--model", str(model), "--nlu", str(out / "test.yml"),
+         "--out", str(out / "results"), "--no-plot", "--successes")
+    return rasa_scores(out / "results")
+
+
+def answers_config(path: Path) -> dict:
+    """The config cut to what the ResponseSelector reads: the tokenizer, the featurizers its
+    `featurizers` list names, and the selector itself. Its answers do not depend on DIET, the
+    fallback or the policies, and it trains in a fraction of the time."""
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    selector = next(c for c in config["pipeline"] if c["name"] == "ResponseSelector")
+    wanted = set(selector.get("featurizers") or [])
+    if not wanted:
+        raise SystemExit("--answers needs the ResponseSelector's `featurizers` list in the config")
+    pipeline = [
+        c for c in config["pipeline"]
+        if c is selector or c["name"].endswith("Tokenizer") or c.get("alias") in wanted
+    ]
+    return {**config, "pipeline": pipeline, "policies": []}
+
+
+def answers_report(rows: list[tuple[int, dict, dict]]) -> str:
+    """Answer macro-F1 per split and the mean and range over them, Rasa beside the baseline."""
+    lines = [
+        "| split seed | Rasa answer macro-F1 | baseline answer macro-F1 | Rasa accuracy "
+        "| baseline accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for seed, ours, base in rows:
+        lines.append(
+            f"| {seed} | {ours['response_f1']:.3f} | {base['response_f1']:.3f} | "
+            f"{ours['response_acc']:.3f} | {base['response_acc']:.3f} |"
+        )
+    columns = [
+        [scores[key] for _, ours, base in rows for scores in (ours, base)][side::2]
+        for key in ("response_f1", "response_acc")
+        for side in (0, 1)
+    ]
+    for name, pick in (("mean", lambda xs: sum(xs) / len(xs)), ("lowest", min), ("highest", max)):
+        lines.append(f"| {name} | " + " | ".join(f"{pick(column):.3f}" for column in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="NLU evaluation on a held-out split")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "nlu_eval" / "out")
@@ -204,21 +270,30 @@ def main() -> int:
         "--baseline-only", action="store_true",
         help="only the TF-IDF baseline (seconds, no training): a quick check while writing phrasings",
     )
+    parser.add_argument(
+        "--answers", metavar="SEEDS",
+        help="answers only, on several splits (comma-separated seeds, e.g. 42,1,2,3,4): the "
+        "ResponseSelector and what it reads, beside the baseline; mean and range over the splits",
+    )
     args = parser.parse_args()
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    train, test = split(load_examples(ROOT / "nlu_data"), args.share, args.seed)
-    for label, items in load_examples(ROOT / "nlu_data", generated=True).items():
-        train.setdefault(label, []).extend(items)
-    write_nlu(args.out / "train.yml", train)
-    write_nlu(args.out / "test.yml", test)
-    sizes = (
-        sum(map(len, train.values())),
-        sum(map(len, test.values())),
-        len(train),
-        sum(len(v) for k, v in test.items() if k.startswith(f"{RETRIEVAL}/")),
-    )
-    print(f"split: {sizes[0]} train, {sizes[1]} test, {sizes[2]} labels", file=sys.stderr)
+    if args.answers:
+        seeds = [int(seed) for seed in args.answers.split(",")]
+        args.out.mkdir(parents=True, exist_ok=True)
+        config = args.out / "answers-config.yml"
+        cut = answers_config(ROOT / args.config)
+        config.write_text(yaml.safe_dump(cut, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        rows = []
+        for seed in seeds:
+            folder = args.out / f"answers-seed-{seed}"
+            train, test, _ = prepare(folder, args.share, seed)
+            rows.append((seed, train_and_test(config, folder), baseline_scores(train, test, seed)))
+        text = answers_report(rows)
+        (args.out / "answers-report.md").write_text(text, encoding="utf-8")
+        print(text)
+        return 0
+
+    train, test, sizes = prepare(args.out, args.share, args.seed)
     if args.split_only:
         return 0
     if args.baseline_only:
@@ -231,12 +306,8 @@ def main() -> int:
         )
         return 0
 
-    model = args.out / "models" / "eval.tar.gz"
-    rasa("train", "nlu", "--config", args.config, "--domain", "domain", "--nlu", str(args.out / "train.yml"),
-         "--out", str(model.parent), "--fixed-model-name", "eval")
-    rasa("test", "nlu", "--model", str(model), "--nlu", str(args.out / "test.yml"),
-         "--out", str(args.out / "results"), "--no-plot", "--successes")
-    text = report(rasa_scores(args.out / "results"), baseline_scores(train, test, args.seed), sizes)
+    scores = train_and_test(Path(args.config), args.out)
+    text = report(scores, baseline_scores(train, test, args.seed), sizes)
     (args.out / "report.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
