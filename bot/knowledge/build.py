@@ -29,8 +29,8 @@ from bot.knowledge.content import Answer, Lang, answers, payload
 
 DEFAULT_OUT = Path("domain/knowledge_answers.yml")
 GENERATED_NLU = Path("nlu_data/faq_generated.yml")
-# Generated phrasings per answer: Chinese and English.
-PER_KEY = {"zh": 20, "en": 6}
+# Generated phrasings per answer: Chinese and English (about one per English key term).
+PER_KEY = {"zh": 20, "en": 12}
 EN = [{"type": "slot", "name": "language", "value": "en"}]
 NOT_ELDER = {"type": "slot", "name": "elder_mode", "value": False}
 ELDER = {"type": "slot", "name": "elder_mode", "value": True}
