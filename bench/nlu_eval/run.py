@@ -249,10 +249,10 @@ def answers_report(rows: list[tuple[int, dict, dict]]) -> str:
             f"| {seed} | {ours['response_f1']:.3f} | {base['response_f1']:.3f} | "
             f"{ours['response_acc']:.3f} | {base['response_acc']:.3f} |"
         )
-    columns = [
-        [scores[key] for _, ours, base in rows for scores in (ours, base)][side::2]
+    columns = [  # in the table's order: macro-F1 of both, then accuracy of both
+        [(ours if side == "rasa" else base)[key] for _, ours, base in rows]
         for key in ("response_f1", "response_acc")
-        for side in (0, 1)
+        for side in ("rasa", "baseline")
     ]
     for name, pick in (("mean", lambda xs: sum(xs) / len(xs)), ("lowest", min), ("highest", max)):
         lines.append(f"| {name} | " + " | ".join(f"{pick(column):.3f}" for column in columns) + " |")
