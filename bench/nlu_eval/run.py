@@ -276,18 +276,20 @@ def main() -> int:
         "ResponseSelector and what it reads, beside the baseline; mean and range over the splits",
     )
     args = parser.parse_args()
+    config = ROOT / args.config  # one path for both modes
 
     if args.answers:
         seeds = [int(seed) for seed in args.answers.split(",")]
         args.out.mkdir(parents=True, exist_ok=True)
-        config = args.out / "answers-config.yml"
-        cut = answers_config(ROOT / args.config)
-        config.write_text(yaml.safe_dump(cut, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        cut = args.out / "answers-config.yml"
+        cut.write_text(
+            yaml.safe_dump(answers_config(config), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         rows = []
         for seed in seeds:
             folder = args.out / f"answers-seed-{seed}"
             train, test, _ = prepare(folder, args.share, seed)
-            rows.append((seed, train_and_test(config, folder), baseline_scores(train, test, seed)))
+            rows.append((seed, train_and_test(cut, folder), baseline_scores(train, test, seed)))
         text = answers_report(rows)
         (args.out / "answers-report.md").write_text(text, encoding="utf-8")
         print(text)
@@ -306,7 +308,7 @@ def main() -> int:
         )
         return 0
 
-    scores = train_and_test(Path(args.config), args.out)
+    scores = train_and_test(config, args.out)
     text = report(scores, baseline_scores(train, test, args.seed), sizes)
     (args.out / "report.md").write_text(text, encoding="utf-8")
     print(text)
