@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -30,7 +31,7 @@ from bot.knowledge.content import Answer, Lang, answers, payload
 DEFAULT_OUT = Path("domain/knowledge_answers.yml")
 GENERATED_NLU = Path("nlu_data/faq_generated.yml")
 # Generated phrasings per answer: Chinese and English (about one per English key term).
-PER_KEY = {"zh": 20, "en": 12}
+PER_KEY = {"zh": 20, "en": 20}
 EN = [{"type": "slot", "name": "language", "value": "en"}]
 NOT_ELDER = {"type": "slot", "name": "elder_mode", "value": False}
 ELDER = {"type": "slot", "name": "elder_mode", "value": True}
@@ -141,9 +142,18 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
+def wording(text: str) -> str:
+    """A phrasing without case, spaces, punctuation, English articles and Chinese particles:
+    "is house for pension scheme a scam" has the wording of "is a house for pension scheme a
+    scam", 法律援助条件 that of 法律援助的条件."""
+    text = re.sub(r"\b(?:a|an|the)\b", "", text.lower())
+    return re.sub(r"[\W_的了吗呢啊吧呀]+", "", text)
+
+
 def phrasings(taken: set[str]) -> dict[str, list[str]]:
     """Extra phrasings per answer: the key terms of lexicon.yml in question frames, sampled
-    with a seed per key so that the file is stable; none repeats a hand-written example."""
+    with a seed per key so that the file is stable; none has the wording of a hand-written
+    example (so no held-out phrasing is trained on in all but its articles and particles)."""
     lexicon = yaml.safe_load(resources.files("bot.knowledge").joinpath("lexicon.yml").read_text("utf-8"))
     result: dict[str, list[str]] = {}
     for key in answers():
@@ -155,8 +165,8 @@ def phrasings(taken: set[str]) -> dict[str, list[str]]:
             frames = lexicon["frames"][kind][lang]
             combos = sorted({frame.format(t=term) for term in entry[lang] for frame in frames})
             rng.shuffle(combos)
-            used = taken | {x.lower() for x in chosen}
-            fresh = [c for c in combos if c.lower() not in used]
+            used = {wording(x) for x in (*taken, *chosen)}
+            fresh = [c for c in combos if wording(c) not in used]
             chosen.extend(fresh[: PER_KEY[lang]])
         result[key] = chosen
     return result
