@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             service.start(settings.project_dir)
         wait_until_ready(services, timeout=300)
         gateway = Gateway(f"http://127.0.0.1:{settings.gateway.port}")
-        bare = None if args.no_bare else BareRasa(f"http://127.0.0.1:{bare_port}")
+        bare = None if bare_service is None else BareRasa(f"http://127.0.0.1:{bare_port}")
         for target in filter(None, (gateway, bare)):  # warm both up: the first turns load TensorFlow graphs
             asyncio.run(run_level(target, residents=len(mix), run_id="warm", mix=mix))
         for count in args.residents:
