@@ -155,6 +155,7 @@ def phrasings(taken: set[str]) -> dict[str, list[str]]:
     with a seed per key so that the file is stable; none has the wording of a hand-written
     example (so no held-out phrasing is trained on in all but its articles and particles)."""
     lexicon = yaml.safe_load(resources.files("bot.knowledge").joinpath("lexicon.yml").read_text("utf-8"))
+    hand = {wording(x) for x in taken}
     result: dict[str, list[str]] = {}
     for key in answers():
         entry = lexicon["terms"][key]
@@ -165,7 +166,7 @@ def phrasings(taken: set[str]) -> dict[str, list[str]]:
             frames = lexicon["frames"][kind][lang]
             combos = sorted({frame.format(t=term) for term in entry[lang] for frame in frames})
             rng.shuffle(combos)
-            used = {wording(x) for x in (*taken, *chosen)}
+            used = hand | {wording(x) for x in chosen}
             fresh = [c for c in combos if wording(c) not in used]
             chosen.extend(fresh[: PER_KEY[lang]])
         result[key] = chosen
