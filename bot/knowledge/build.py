@@ -65,11 +65,7 @@ def source_line(item: Answer, lang: Lang) -> str:
     cited: set[str] = set()
     for source in sources:
         law = next(
-            (
-                name
-                for name in item.cites
-                if source in (f"《{name}》", statutes.english_name(name))
-            ),
+            (name for name in item.cites if source in (f"《{name}》", statutes.english_name(name))),
             None,
         )
         if law is None:
