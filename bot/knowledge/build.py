@@ -149,7 +149,7 @@ def wording(text: str) -> str:
 def phrasings(taken: set[str]) -> dict[str, list[str]]:
     """Extra phrasings per answer: the key terms of lexicon.yml in question frames, sampled
     with a seed per key so that the file is stable; none has the wording of a hand-written
-    example (so no held-out phrasing is trained on in all but its articles and particles)."""
+    example, so the evaluation never trains on a near-copy of a phrasing it holds out."""
     lexicon = yaml.safe_load(resources.files("bot.knowledge").joinpath("lexicon.yml").read_text("utf-8"))
     hand = {wording(x) for x in taken}
     result: dict[str, list[str]] = {}
