@@ -166,45 +166,85 @@ def test_the_gateways_language_and_elder_mode_fill_their_slots_without_an_action
     ]
 
 
-NGRAMS_SCRIPT = r"""
+TFIDF_SCRIPT = r"""
 import json, tempfile
 from pathlib import Path
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa_ext.ngrams import SentenceCharNgrams
+from rasa_ext.tfidf import SentenceTfidf
 
 storage = LocalModelStorage(Path(tempfile.mkdtemp()))
-resource = Resource("sentence_chars")
 context = ExecutionContext(GraphSchema({}), "model")
-config = {"alias": "sentence_chars", "max_ngram": 4}
-component = SentenceCharNgrams.create(config, storage, resource, context)
-texts = ["平台刷单返利", "屏幕共享", "12315是什么电话"]
+tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+resource = Resource("sentence_tfidf")
+config = {"alias": "sentence_tfidf", "max_ngram": 4}
+component = SentenceTfidf.create(config, storage, resource, context)
+texts = ["平台刷单返利", "屏幕共享", "12315是什么电话", "my money is gone", "my phone is broken"]
 examples = [Message(data={"text": t, "intent": "faq"}) for t in texts]
 data = TrainingData(training_examples=examples)
+tokenizer.process_training_data(data)
 component.train(data)
 trained = component.process_training_data(data)
-loaded = SentenceCharNgrams.load(config, storage, resource, context)
-[seen] = loaded.process([Message(data={"text": "平幕共享"})])  # a homophone typo
-[feature] = seen.features
-row = feature.features.tocsr()
-names = loaded._vectorizer.get_feature_names_out()
+loaded = SentenceTfidf.load(config, storage, resource, context)
+
+def features(text):
+    message = Message(data={"text": text})
+    tokenizer.process([message])
+    [seen] = loaded.process([message])
+    return {f.type: f.features.tocsr() for f in seen.features}, message
+
+typo, _ = features("平幕共享")  # a homophone typo
+chars = loaded._vectorizers["chars"].get_feature_names_out()
+words = loaded._vectorizers["words"].get_feature_names_out()
+offset = len(words)
+row = typo["sentence"]
+one, message = features("my money")
+weights = {str(words[i]): float(one["sentence"][0, i]) for i in one["sentence"].indices if i < offset}
+long, _ = features("屏幕共享屏幕共享屏幕共享")
+short, _ = features("屏幕共享")
 print(json.dumps({
-    "originals_untouched": [len(m.features) for m in examples],
+    "originals_untouched": [[f.origin for f in m.features] for m in examples],
     "trained": [[f.type, f.attribute, f.origin, f.is_sparse()]
-                for m in trained.training_examples for f in m.features],
-    "grams": sorted(str(names[i]) for i in row.indices),
+                for m in trained.training_examples[:1] for f in m.features],
+    "grams": sorted(str(chars[i - offset]) for i in row.indices if i >= offset),
+    "block_lengths": [round(float(np.linalg.norm(one["sentence"][0, :offset].toarray())), 6),
+                      round(float(np.linalg.norm(one["sentence"][0, offset:].toarray())), 6)],
+    "weights": weights,
+    "long_equals_short": bool(abs(long["sentence"][0, :offset] - short["sentence"][0, :offset]).max() < 1e-9),
+    "sequence_shape": list(one["sequence"].shape), "tokens": len(message.get("text_tokens")),
+    "sequence_values": int(one["sequence"].nnz),
+    "same_after_loading": bool(abs(trained.training_examples[3].features[-2].features.tocsr()
+                                   - features("my money is gone")[0]["sentence"]).max() < 1e-9),
 }, ensure_ascii=False))
 """
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
-def test_sentence_character_ngrams_span_word_boundaries_and_survive_loading() -> None:
-    result = in_rasa(NGRAMS_SCRIPT)
-    assert result["originals_untouched"] == [0, 0, 0]  # DIET, before it, keeps its messages
-    assert result["trained"] == [["sentence", "text", "sentence_chars", True]] * 3
+def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loading() -> None:
+    result = in_rasa(TFIDF_SCRIPT)
+    # DIET, before it, keeps its messages: only the tokenizer's features, none of this one's.
+    assert all("sentence_tfidf" not in origins for origins in result["originals_untouched"])
+    assert result["trained"] == [
+        ["sentence", "text", "sentence_tfidf", True],
+        ["sequence", "text", "sentence_tfidf", True],
+    ]
     # The typo'd sentence still shares the n-grams of the trained one, across any word cut.
     assert {"共", "享", "共享", "幕共享", "幕共", " 平"} <= set(result["grams"])
     assert "平幕" not in result["grams"]  # never seen in training
+    # Words and character n-grams are each of unit length; a word in two of the five training
+    # examples ("my") weighs less than one in a single example ("money").
+    assert result["block_lengths"] == [1.0, 1.0]
+    # (Rasa's jieba tokenizer keeps the space between English words as a token of its own.)
+    assert set(result["weights"]) == {"my", "money", " "}
+    assert result["weights"]["my"] < result["weights"]["money"]
+    # Words said three times weigh no more than said once (sublinear counts, unit length).
+    assert result["long_equals_short"] is True
+    # The sequence feature is an empty placeholder, one row per token.
+    assert result["sequence_shape"] == [result["tokens"], 1]
+    assert result["sequence_values"] == 0
+    assert result["same_after_loading"] is True
