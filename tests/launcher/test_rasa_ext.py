@@ -1,7 +1,8 @@
 """rasa_ext, run inside Rasa's own venv (Python 3.10, Rasa 3.6): the cached validator
 is installed and accepts and rejects exactly what Rasa's own check does, and responses are
 filled in as before while JSON payloads no longer go through a KeyError; and the gateway's
-language and elder mode reach their slots through Rasa's own slot extraction (rasa_ext.metadata)."""
+language and elder mode reach their slots through Rasa's own slot extraction (rasa_ext.metadata);
+and the selector's TF-IDF featurizer weighs, keeps and reloads what it learnt (rasa_ext.tfidf)."""
 
 import json
 import subprocess
