@@ -116,6 +116,9 @@ def actions_service(settings: Settings) -> Service:
     )
 
 
+GATEWAY_KEEP_ALIVE_SECONDS = 75
+
+
 def gateway_service(settings: Settings) -> Service:
     return Service(
         name="gateway",
@@ -131,6 +134,12 @@ def gateway_service(settings: Settings) -> Service:
             str(settings.gateway.port),
             "--log-level",
             settings.log_level.lower(),
+            # Idle connections stay open longer than clients keep them in their pools (httpx 5 s,
+            # browsers longer): at uvicorn's default of 5 s the server could close one just as a
+            # client sent a message on it, and the resident's message failed (seen once in the
+            # hundred-resident topology test).
+            "--timeout-keep-alive",
+            str(GATEWAY_KEEP_ALIVE_SECONDS),
         ],
         env=settings.child_environment(),
         ready_url=f"http://{settings.gateway.host}:{settings.gateway.port}/healthz",

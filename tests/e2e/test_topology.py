@@ -33,6 +33,7 @@ from bot.conversation.rasa_client import RasaClient
 from bot.db import migrate
 from bot.db.session import dispose_engine, session_scope
 from bot.launcher.processes import (
+    GATEWAY_KEEP_ALIVE_SECONDS,
     Service,
     actions_service,
     gateway_service,
@@ -323,6 +324,12 @@ def test_the_compose_file_runs_two_rasa_instances_two_gateways_and_postgresql() 
     }
     upstreams = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
     assert "server gateway-0:8000" in upstreams and "server gateway-1:8000" in upstreams
+    for gateway in ("gateway-0", "gateway-1"):
+        assert _keep_alive(services[gateway]["command"]) == GATEWAY_KEEP_ALIVE_SECONDS  # as `shuoshi run`
+
+
+def _keep_alive(command: list[str]) -> int:
+    return int(command[command.index("--timeout-keep-alive") + 1])
 
 
 def test_the_kubernetes_manifests_parse_and_route_to_each_rasa_pod() -> None:
@@ -345,6 +352,8 @@ def test_the_kubernetes_manifests_parse_and_route_to_each_rasa_pod() -> None:
     ).rasa.urls
     assert instances == [f"http://rasa-{i}.rasa:5005" for i in range(rasa["spec"]["replicas"])]
     assert by_kind[("Deployment", "gateway")]["spec"]["replicas"] >= 2
+    [gateway] = by_kind[("Deployment", "gateway")]["spec"]["template"]["spec"]["containers"]
+    assert _keep_alive(gateway["command"]) == GATEWAY_KEEP_ALIVE_SECONDS  # as `shuoshi run`
     for workload in (by_kind[("Deployment", "gateway")], by_kind[("Deployment", "actions")]):
         for container in workload["spec"]["template"]["spec"]["containers"]:
             sources = {next(iter(source.values()))["name"] for source in container["envFrom"]}

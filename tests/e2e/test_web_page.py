@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
+import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -11,6 +14,27 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.stack import Stack
 
 pytestmark = pytest.mark.e2e
+
+
+def test_an_idle_connection_is_kept_longer_than_a_client_keeps_it(stack: Stack) -> None:
+    """httpx keeps an idle connection 5 s; a gateway closing it at 5 s too (uvicorn's default)
+    races the client's next message on it, which then fails."""
+    address = urlsplit(stack.base_url)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port, timeout=10)
+    try:
+        connection.request("GET", "/healthz")
+        first = connection.getresponse()
+        first.read()
+        socket = connection.sock
+        time.sleep(6.5)
+        connection.request("GET", "/healthz")  # on the same connection, idle for 6.5 s
+        second = connection.getresponse()
+        second.read()
+        same = socket is not None and connection.sock is socket
+    finally:
+        connection.close()
+    assert first.status == second.status == 200
+    assert same  # not a new connection
 
 
 @pytest.fixture
