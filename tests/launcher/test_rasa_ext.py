@@ -243,7 +243,7 @@ def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loa
     # (Rasa's jieba tokenizer keeps the space between English words as a token of its own.)
     assert set(result["weights"]) == {"my", "money", " "}
     assert result["weights"]["my"] < result["weights"]["money"]
-    # Words said three times weigh no more than said once (sublinear counts, unit length).
+    # Words said three times weigh no more than said once (the row is scaled to unit length).
     assert result["long_equals_short"] is True
     # The sequence feature is an empty placeholder, one row per token.
     assert result["sequence_shape"] == [result["tokens"], 1]
