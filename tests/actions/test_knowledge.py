@@ -84,8 +84,19 @@ def test_a_confident_answer_is_given() -> None:
     assert message["response"] == "utter_faq/fraud_brush"
 
 
+def test_an_answer_at_the_threshold_is_given() -> None:
+    top = ranking.ANSWER_MIN_CONFIDENCE
+    tracker = saved(parse_data("欠工资找谁", [("law_wages", top), ("law_labour_arbitr", 0.12)]))
+
+    [message] = run(actions.ActionFaqAnswer(), tracker)
+
+    assert message["response"] == "utter_faq/law_wages"
+
+
 def test_an_unsure_answer_becomes_did_you_mean_with_the_top_three_and_a_person() -> None:
-    ranked = [("law_wages", 0.14), ("law_labour_arbitr", 0.12), ("law_no_contract", 0.1), ("law_debt", 0.06)]
+    # Just under the threshold, so the boundary is what is tested, whatever the threshold is.
+    top = round(ranking.ANSWER_MIN_CONFIDENCE - 0.01, 2)
+    ranked = [("law_wages", top), ("law_labour_arbitr", 0.12), ("law_no_contract", 0.1), ("law_debt", 0.06)]
     assert ranked[0][1] < ranking.ANSWER_MIN_CONFIDENCE
     tracker = saved(parse_data("钱的事", ranked))
 

@@ -1,4 +1,5 @@
-"""The web chat page in a real browser (Debian's Chromium, headless, driven by Playwright)."""
+"""The web chat page in a real browser (Debian's Chromium, headless, driven by Playwright), and
+the gateway keeping a client's idle connection open longer than the client keeps it."""
 
 from __future__ import annotations
 
