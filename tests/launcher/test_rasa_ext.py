@@ -228,7 +228,7 @@ print(json.dumps({
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
 def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loading() -> None:
     result = in_rasa(TFIDF_SCRIPT)
-    # DIET, before it, keeps its messages: only the tokenizer's features, none of this one's.
+    # The training data Rasa caches keeps its messages: only the tokenizer's features.
     assert all("sentence_tfidf" not in origins for origins in result["originals_untouched"])
     assert result["trained"] == [
         ["sentence", "text", "sentence_tfidf", True],
@@ -249,3 +249,85 @@ def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loa
     assert result["sequence_shape"] == [result["tokens"], 1]
     assert result["sequence_values"] == 0
     assert result["same_after_loading"] is True
+
+
+LINEAR_SCRIPT = r"""
+import json, tempfile
+from pathlib import Path
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa_ext.linear import LinearClassifier
+from rasa_ext.tfidf import SentenceTfidf
+
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+context = ExecutionContext(GraphSchema({}), "model")
+tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+tfidf_config = {"alias": "sentence_tfidf", "max_ngram": 4}
+tfidf = SentenceTfidf.create(tfidf_config, storage, Resource("tfidf"), context)
+config = {**LinearClassifier.get_default_config(), "featurizers": ["sentence_tfidf"], "prune_below": 0.05}
+classifier = LinearClassifier.create(config, storage, Resource("linear"), context)
+labelled = {
+    "greet": ["你好", "您好啊", "hello", "hi there", "早上好"],
+    "register_dispute": ["我要登记纠纷", "我想申请调解", "帮我调解邻居的事", "register a dispute", "I want mediation"],
+    "faq/fraud_police": ["冒充公安让我转账", "说我涉嫌洗钱的电话", "fake police call", "公检法电话要我转钱", "警察说我的卡涉案"],
+    "faq/law_wages": ["老板拖欠工资怎么办", "工资不发", "my boss owes me wages", "欠薪去哪投诉", "拿不到工钱"],
+}
+examples = []
+for label, texts in labelled.items():
+    intent, _, key = label.partition("/")
+    for text in texts:
+        data = {"text": text, "intent": intent}
+        if key:
+            data["intent_response_key"] = label
+        examples.append(Message(data=data))
+responses = {"utter_faq/fraud_police": [{"text": "公检法不会电话办案"}], "utter_faq/law_wages": [{"text": "欠薪可以投诉"}]}
+data = TrainingData(training_examples=examples, responses=responses)
+tokenizer.process_training_data(data)
+tfidf.train(data)
+classifier.train(tfidf.process_training_data(data))
+loaded_tfidf = SentenceTfidf.load(tfidf_config, storage, Resource("tfidf"), context)
+
+def parse(component, text):
+    message = Message(data={"text": text})
+    tokenizer.process([message])
+    [message] = component.process(loaded_tfidf.process([message]))
+    return message.as_dict(only_output_properties=True)
+
+loaded = LinearClassifier.load(config, storage, Resource("linear"), context)
+texts = ["你好呀", "我想找人调解一下", "有人冒充警察打电话让我转账", "老板欠我三个月工资"]
+print(json.dumps({
+    "fresh": [parse(classifier, t) for t in texts],
+    "loaded": [parse(loaded, t) for t in texts],
+    "stored_nonzero": int(loaded._weights.nnz), "stored_size": int(loaded._weights.shape[0] * loaded._weights.shape[1]),
+}, ensure_ascii=False, default=float))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_the_linear_classifier_names_intents_and_answers_as_rasa_does_and_survives_loading() -> None:
+    result = in_rasa(LINEAR_SCRIPT)
+    greet, dispute, police, wages = result["loaded"]
+    assert [m["intent"]["name"] for m in result["loaded"]] == ["greet", "register_dispute", "faq", "faq"]
+    # Confidences are probabilities: the ranking's add up to one at most, best first.
+    for parsed in result["loaded"]:
+        confidences = [item["confidence"] for item in parsed["intent_ranking"]]
+        assert parsed["intent"]["confidence"] == confidences[0] == max(confidences)
+        assert sum(confidences) <= 1.0 + 1e-6
+    # The answer comes as a ResponseSelector's output, with the domain's response.
+    selected = police["response_selector"]["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/fraud_police"
+    assert selected["utter_action"] == "utter_faq/fraud_police"
+    assert selected["responses"] == [{"text": "公检法不会电话办案"}]
+    assert police["response_selector"]["all_retrieval_intents"] == ["faq"]
+    assert wages["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/law_wages"
+    ranking = wages["response_selector"]["faq"]["ranking"]
+    assert [item["confidence"] for item in ranking] == sorted((item["confidence"] for item in ranking), reverse=True)
+    assert abs(sum(item["confidence"] for item in ranking) - 1.0) < 1e-6  # shares among the answers
+    # What was stored predicts what was trained, and small weights are left out.
+    assert result["loaded"] == result["fresh"]
+    assert 0 < result["stored_nonzero"] < result["stored_size"]
+
