@@ -331,3 +331,62 @@ def test_the_linear_classifier_names_intents_and_answers_as_rasa_does_and_surviv
     assert result["loaded"] == result["fresh"]
     assert 0 < result["stored_nonzero"] < result["stored_size"]
 
+
+CONTEXT_SCRIPT = r"""
+import json
+from rasa.shared.nlu.training_data.message import Message
+from rasa_ext.expected import ExpectedIntents
+from rasa_ext.numbers import NumberMessages
+
+numbers = NumberMessages({**NumberMessages.get_default_config()})
+expected = ExpectedIntents({"prior_weight": 10.0})
+
+def classified(text, ranking, metadata=None):
+    message = Message(data={"text": text, "metadata": metadata or {}})
+    message.set("intent", dict(ranking[0]), add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    [message] = numbers.process(expected.process([message]))
+    out = message.as_dict(only_output_properties=True)
+    return {"intent": out["intent"]["name"], "confidence": round(out["intent"]["confidence"], 3),
+            "entities": {e["entity"]: e["value"] for e in out.get("entities", [])}}
+
+faq_first = [{"name": "faq", "confidence": 0.6}, {"name": "solved_no", "confidence": 0.2},
+             {"name": "solved_yes", "confidence": 0.1}, {"name": "greet", "confidence": 0.1}]
+question = [{"name": "faq", "confidence": 0.97}, {"name": "solved_no", "confidence": 0.01},
+            {"name": "solved_yes", "confidence": 0.01}, {"name": "greet", "confidence": 0.01}]
+survey = {"expected_intents": ["solved_yes", "solved_partly", "solved_no"]}
+print(json.dumps({
+    "phone": classified("138 1234 5678", faq_first),
+    "fullwidth_phone": classified("１３８１２３４５６７８", faq_first),
+    "id": classified("34040319800101123X", faq_first),
+    "landline": classified("0554-6661234", faq_first),
+    "not_bare": classified("我的电话是13812345678", faq_first),
+    "case": classified("帮我查一下dt-jf-2026-000123", faq_first),
+    "withdraw_case": classified("撤回 DT-JF-2026-000123", [{"name": "withdraw_case", "confidence": 0.8}]),
+    "typed_answer": classified("没有解决，希望重新处理", faq_first, survey),
+    "question_in_survey": classified("法律援助怎么申请", question, survey),
+    "no_context": classified("没有解决，希望重新处理", faq_first),
+    "forged_metadata": classified("没有解决", faq_first, {"expected_intents": "solved_no"}),
+}, ensure_ascii=False))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_read_in_context() -> None:
+    result = in_rasa(CONTEXT_SCRIPT)
+    # A number alone is never a question for the knowledge answers; the number is not kept.
+    for name, kind in (("phone", "phone"), ("fullwidth_phone", "phone"), ("id", "id_number"), ("landline", "phone")):
+        assert result[name] == {"intent": "give_number", "confidence": 1.0, "entities": {"number_kind": kind}}, name
+    assert result["not_bare"]["intent"] == "faq"  # a sentence with a number is read as a sentence
+    # A case number leads to the resident's cases, and stays a withdrawal where it was one.
+    assert result["case"] == {"intent": "my_cases", "confidence": 1.0, "entities": {"case_number": "DT-JF-2026-000123"}}
+    assert result["withdraw_case"]["intent"] == "withdraw_case"
+    assert result["withdraw_case"]["entities"] == {"case_number": "DT-JF-2026-000123"}
+    # Typed where the survey offered 解决了 / 部分解决 / 没解决: read as the third button.
+    assert result["typed_answer"]["intent"] == "solved_no"
+    assert result["typed_answer"]["confidence"] == round(2.0 / 3.7, 3)  # 0.2 x 10, renormalised
+    # A real question in the middle of the survey keeps its own intent and confidence.
+    assert result["question_in_survey"] == {"intent": "faq", "confidence": 0.97, "entities": {}}
+    # Without the gateway's context, or with a malformed one, nothing changes.
+    assert result["no_context"]["intent"] == "faq"
+    assert result["forged_metadata"]["intent"] == "faq"

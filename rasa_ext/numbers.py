@@ -1,0 +1,125 @@
+"""A message that is only a number, and case numbers anywhere in a message.
+
+No classifier learns what a bare number means: "13812345678" or an ID number typed on its own,
+outside a form, got whichever answer its digits happened to resemble (a legal-aid answer for a
+phone number, consumer rights for an ID number). Inside a form the form takes the text as the
+answer whatever the intent; outside one the assistant must ask what the resident wants. So:
+- a message that is, once spaces and punctuation are dropped, a phone number or an ID number
+  gets the intent `give_number` (confidence 1) and an entity `number_kind` (`phone` or
+  `id_number`); the number itself is not copied into an entity, so it is kept nowhere new;
+- a case number anywhere in the message (DT-JF-2026-000123, in any case, full-width or not)
+  becomes the entity `case_number`, upper-cased, and the intent `my_cases` unless the message
+  already asks to withdraw that case.
+
+The patterns are settings (config.yml), so a district with another case-number prefix needs no
+code. Loaded by Rasa from config.yml; it must import nothing from `bot/`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+_NOT_DIGITS = re.compile(r"[\s\-–—_.,，。、:：;；()（）+]")
+
+
+def _plain(text: Text) -> Text:
+    """Full-width letters and digits as ASCII (１３８ → 138)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class NumberMessages(GraphComponent):
+    """`give_number` for a bare phone or ID number; `case_number` entities and `my_cases`."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "phone_pattern": r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}",
+            "id_number_pattern": r"\d{17}[\dXx]",
+            "case_number_pattern": r"[A-Za-z]{2,5}-[A-Za-z]{2}-\d{4}-\d{6}",
+            "bare_number_intent": "give_number",
+            "case_intent": "my_cases",
+            "keep_intents": ["my_cases", "withdraw_case", "withdraw_confirm"],
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+        self._kinds = [
+            ("phone", re.compile(config["phone_pattern"])),
+            ("id_number", re.compile(config["id_number_pattern"])),
+        ]
+        self._case = re.compile(config["case_number_pattern"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NumberMessages":
+        return cls(config)
+
+    def bare_number_kind(self, text: Text) -> Text | None:
+        """`phone` or `id_number` if the text is nothing but one, else None."""
+        digits = _NOT_DIGITS.sub("", _plain(text))
+        for kind, pattern in self._kinds:
+            if pattern.fullmatch(digits):
+                return kind
+        return None
+
+    def _set_intent(self, message: Message, name: Text) -> None:
+        intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+        others = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != name]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
+
+    def _add_entity(self, message: Message, name: Text, value: Text, start: int, end: int) -> None:
+        entities = [*message.get(ENTITIES, []), {
+            ENTITY_ATTRIBUTE_TYPE: name,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
+            EXTRACTOR: type(self).__name__,
+        }]
+        message.set(ENTITIES, entities, add_to_output=True)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            kind = self.bare_number_kind(text)
+            if kind is not None:
+                self._set_intent(message, self._config["bare_number_intent"])
+                self._add_entity(message, "number_kind", kind, 0, len(text))
+                continue
+            found = self._case.search(_plain(text))
+            if found is None:
+                continue
+            self._add_entity(message, "case_number", found.group(0).upper(), found.start(), found.end())
+            current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if current not in self._config["keep_intents"]:
+                self._set_intent(message, self._config["case_intent"])
+        return messages
