@@ -1,22 +1,23 @@
-"""NLU evaluation on a held-out split of the project's own examples, with a baseline.
+"""NLU evaluation on held-out splits of the project's own examples, beside a baseline.
 
-    .venv-rasa/bin/python bench/nlu_eval/run.py            # split, train, test, baseline, table
+    .venv-rasa/bin/python bench/nlu_eval/run.py                     # five splits: train, test, table
+    .venv-rasa/bin/python bench/nlu_eval/run.py --seeds 42          # one split
+    .venv-rasa/bin/python bench/nlu_eval/run.py --baseline-only     # the baseline alone
     .venv-rasa/bin/python bench/nlu_eval/run.py --split-only
-    .venv-rasa/bin/python bench/nlu_eval/run.py --baseline-only   # seconds: the baseline alone
-    .venv-rasa/bin/python bench/nlu_eval/run.py --answers 42,1,2,3,4   # answers only, five splits
 
 Runs with the Rasa venv's Python (Rasa, scikit-learn and jieba are there; nothing of `bot` is
-imported). Steps:
+imported). For each split seed:
 1. Split nlu_data/*.yml (hand-written examples; the generated faq_generated.yml always goes to
-   training): per label (an intent, or faq/<key> for the retrieval intent), a fixed
-   share of the examples (20%, seed 42) is held out; labels with fewer than 5 examples stay in
-   training. Writes <out>/train.yml and <out>/test.yml.
+   training): per label (an intent, or faq/<key> for the retrieval intent), a fixed share of the
+   examples (20%) is held out; labels with fewer than 5 examples stay in training. Writes
+   <out>/seed-<n>/train.yml and test.yml.
 2. `rasa train nlu` on train.yml with the project's config.yml and domain, then `rasa test nlu`
    on test.yml: intent and response-selection reports.
 3. Baseline on the same split: TF-IDF (jieba words + character 1-4-grams) and logistic regression
    over the full labels; intents are scored with faq/* folded into faq, responses on the held-out
    faq examples with the best faq/* label.
-4. Prints a markdown table (also <out>/report.md) with macro-F1 and the most confused pairs.
+4. Prints a markdown table (also <out>/report.md): intent and answer macro-F1 per split, their
+   mean and range, and the most confused pairs.
 """
 
 from __future__ import annotations
@@ -168,28 +169,38 @@ def top_confusions(pairs: list[tuple[str, str]], top: int = 5) -> str:
     return "; ".join(f"{a} → {b} ({n})" for (a, b), n in counts.most_common(top))
 
 
-def report(rasa_result: dict, baseline: dict, sizes: tuple[int, int, int, int]) -> str:
+def report(rows: list[tuple[int, dict, dict]], sizes: tuple[int, int, int, int]) -> str:
+    """Intent and answer macro-F1 per split, and their mean and range, Rasa beside the baseline."""
     train_n, test_n, labels, faq_test = sizes
     lines = [
-        f"Held-out split: {test_n} test / {train_n} training examples, {labels} labels "
-        f"({faq_test} test examples of the `faq` retrieval intent).",
+        f"Held-out splits: {test_n} test / {train_n} training examples each, {labels} labels "
+        f"({faq_test} test examples of the `faq` retrieval intent); seeds "
+        + ", ".join(str(seed) for seed, _, _ in rows) + ".",
         "",
-        "| model | intent macro-F1 | intent accuracy | response macro-F1 | response accuracy |",
+        "| split seed | Rasa intent macro-F1 | baseline intent macro-F1 | Rasa answer macro-F1 "
+        "| baseline answer macro-F1 |",
         "|---|---|---|---|---|",
     ]
-    models = (("Rasa (DIET + ResponseSelector)", rasa_result), ("TF-IDF + logistic regression", baseline))
-    for name, scores in models:
+    for seed, ours, base in rows:
         lines.append(
-            f"| {name} | {scores['intent_f1']:.3f} | {scores['intent_acc']:.3f} | "
-            f"{scores['response_f1']:.3f} | {scores['response_acc']:.3f} |"
+            f"| {seed} | {ours['intent_f1']:.3f} | {base['intent_f1']:.3f} | "
+            f"{ours['response_f1']:.3f} | {base['response_f1']:.3f} |"
         )
+    columns = [  # in the table's order
+        [(ours if side == "rasa" else base)[key] for _, ours, base in rows]
+        for key in ("intent_f1", "response_f1")
+        for side in ("rasa", "baseline")
+    ]
+    for name, pick in (("mean", lambda xs: sum(xs) / len(xs)), ("lowest", min), ("highest", max)):
+        lines.append(f"| {name} | " + " | ".join(f"{pick(column):.3f}" for column in columns) + " |")
+    every = lambda side, key: [pair for row in rows for pair in row[side][key]]  # noqa: E731
     lines += [
         "",
-        f"Most confused (Rasa, intents): {top_confusions(rasa_result['intent_confused'])}",
+        f"Most confused (Rasa, intents): {top_confusions(every(1, 'intent_confused'))}",
         "",
-        f"Most confused (Rasa, answers): {top_confusions(rasa_result['response_confused'])}",
+        f"Most confused (Rasa, answers): {top_confusions(every(1, 'response_confused'))}",
         "",
-        f"Most confused (baseline, answers): {top_confusions(baseline['response_confused'])}",
+        f"Most confused (baseline, intents): {top_confusions(every(2, 'intent_confused'))}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -221,97 +232,42 @@ def train_and_test(config: Path, out: Path) -> dict:
     return rasa_scores(out / "results")
 
 
-def answers_config(path: Path) -> dict:
-    """The config cut to what the ResponseSelector reads: the tokenizer, the featurizers its
-    `featurizers` list names, and the selector itself. Its answers do not depend on DIET, the
-    fallback or the policies, and it trains in a fraction of the time."""
-    config = yaml.safe_load(path.read_text(encoding="utf-8"))
-    selector = next(c for c in config["pipeline"] if c["name"] == "ResponseSelector")
-    wanted = set(selector.get("featurizers") or [])
-    if not wanted:
-        raise SystemExit("--answers needs the ResponseSelector's `featurizers` list in the config")
-    pipeline = [
-        c for c in config["pipeline"]
-        if c is selector or c["name"].endswith("Tokenizer") or c.get("alias") in wanted
-    ]
-    return {**config, "pipeline": pipeline, "policies": []}
-
-
-def answers_report(rows: list[tuple[int, dict, dict]]) -> str:
-    """Answer macro-F1 per split and the mean and range over them, Rasa beside the baseline."""
-    lines = [
-        "| split seed | Rasa answer macro-F1 | baseline answer macro-F1 | Rasa accuracy "
-        "| baseline accuracy |",
-        "|---|---|---|---|---|",
-    ]
-    for seed, ours, base in rows:
-        lines.append(
-            f"| {seed} | {ours['response_f1']:.3f} | {base['response_f1']:.3f} | "
-            f"{ours['response_acc']:.3f} | {base['response_acc']:.3f} |"
-        )
-    columns = [  # in the table's order: macro-F1 of both, then accuracy of both
-        [(ours if side == "rasa" else base)[key] for _, ours, base in rows]
-        for key in ("response_f1", "response_acc")
-        for side in ("rasa", "baseline")
-    ]
-    for name, pick in (("mean", lambda xs: sum(xs) / len(xs)), ("lowest", min), ("highest", max)):
-        lines.append(f"| {name} | " + " | ".join(f"{pick(column):.3f}" for column in columns) + " |")
-    return "\n".join(lines) + "\n"
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description="NLU evaluation on a held-out split")
+    parser = argparse.ArgumentParser(description="NLU evaluation on held-out splits")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "nlu_eval" / "out")
     parser.add_argument("--share", type=float, default=0.2)
-    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--seeds", default="42,1,2,3,4", help="comma-separated split seeds")
     parser.add_argument("--config", default="config.yml")
     parser.add_argument("--split-only", action="store_true")
     parser.add_argument(
         "--baseline-only", action="store_true",
         help="only the TF-IDF baseline (seconds, no training): a quick check while writing phrasings",
     )
-    parser.add_argument(
-        "--answers", metavar="SEEDS",
-        help="answers only, on several splits (comma-separated seeds, e.g. 42,1,2,3,4): the "
-        "ResponseSelector and what it reads, beside the baseline; mean and range over the splits",
-    )
     args = parser.parse_args()
-    config = ROOT / args.config  # one path for both modes
+    config = ROOT / args.config
+    seeds = [int(seed) for seed in args.seeds.split(",")]
 
-    if args.answers:
-        seeds = [int(seed) for seed in args.answers.split(",")]
-        args.out.mkdir(parents=True, exist_ok=True)
-        cut = args.out / "answers-config.yml"
-        cut.write_text(
-            yaml.safe_dump(answers_config(config), allow_unicode=True, sort_keys=False), encoding="utf-8"
-        )
-        rows = []
-        for seed in seeds:
-            folder = args.out / f"answers-seed-{seed}"
-            train, test, _ = prepare(folder, args.share, seed)
-            rows.append((seed, train_and_test(cut, folder), baseline_scores(train, test, seed)))
-        text = answers_report(rows)
-        (args.out / "answers-report.md").write_text(text, encoding="utf-8")
+    rows = []
+    sizes = (0, 0, 0, 0)
+    for seed in seeds:
+        folder = args.out / f"seed-{seed}"
+        train, test, sizes = prepare(folder, args.share, seed)
+        if args.split_only:
+            continue
+        baseline = baseline_scores(train, test, seed)
+        if args.baseline_only:
+            print(
+                f"seed {seed} baseline: intent macro-F1 {baseline['intent_f1']:.3f}, "
+                f"answer macro-F1 {baseline['response_f1']:.3f}\n"
+                f"most confused intents: {top_confusions(baseline['intent_confused'], 10)}\n"
+                f"most confused answers: {top_confusions(baseline['response_confused'], 10)}"
+            )
+            continue
+        rows.append((seed, train_and_test(config, folder), baseline))
+    if rows:
+        text = report(rows, sizes)
+        (args.out / "report.md").write_text(text, encoding="utf-8")
         print(text)
-        return 0
-
-    train, test, sizes = prepare(args.out, args.share, args.seed)
-    if args.split_only:
-        return 0
-    if args.baseline_only:
-        baseline = baseline_scores(train, test, args.seed)
-        print(
-            f"baseline: intent macro-F1 {baseline['intent_f1']:.3f}, "
-            f"answer macro-F1 {baseline['response_f1']:.3f}\n"
-            f"most confused intents: {top_confusions(baseline['intent_confused'], 10)}\n"
-            f"most confused answers: {top_confusions(baseline['response_confused'], 10)}"
-        )
-        return 0
-
-    scores = train_and_test(config, args.out)
-    text = report(scores, baseline_scores(train, test, args.seed), sizes)
-    (args.out / "report.md").write_text(text, encoding="utf-8")
-    print(text)
     return 0
 
 
