@@ -3,10 +3,12 @@ and its survey seeding."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -452,3 +454,115 @@ def test_the_seed_opens_a_survey_the_assistant_finds(session: Session) -> None:
     survey = followups.open_survey(session=session, resident=resident, case_number=number)
     assert survey.case.number == number
     assert resident.language == "en"
+
+
+# --- playing a case against a fake gateway and Rasa ----------------------------------------------
+
+
+class FakeStack:
+    """The gateway's /api/chat and Rasa's tracker and trigger_intent, for a few scripted turns."""
+
+    def __init__(self, *, hold_back: bool = False) -> None:
+        self.events: dict[str, list[dict[str, Any]]] = {}
+        self.loop: dict[str, str | None] = {}
+        self.requested: dict[str, str | None] = {}
+        self.hold_back = hold_back
+        self.seen: list[tuple[str, str]] = []
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/api/chat":
+            body = json.loads(request.content)
+            conversation = f"web:{body['sender']}"
+            self.seen.append((conversation, body.get("text") or body.get("payload")))
+            return httpx.Response(200, json={"replies": self.chat(conversation, body), "language": "zh-Hans"})
+        conversation = path.split("/")[2]
+        assert request.url.params["token"] == "t0ken"
+        if path.endswith("/trigger_intent"):
+            name = json.loads(request.content)["name"]
+            turn = SURVEY_AT_RATING[:-1] if name == "followup_survey" else [user("EXTERNAL", name)]
+            if name == "rate_satisfied":
+                turn += [
+                    action("survey_form"),
+                    slot("survey_rating", "satisfied"),
+                    slot("requested_slot", "survey_solved"),
+                ]
+                self.requested[conversation] = "survey_solved"
+            else:
+                self.loop[conversation], self.requested[conversation] = "survey_form", "survey_rating"
+            self.events.setdefault(conversation, []).extend(turn)
+            return httpx.Response(200, json={"messages": []})
+        events = self.events.get(conversation, [])
+        loop = self.loop.get(conversation)
+        return httpx.Response(
+            200,
+            json={
+                "events": events,
+                "slots": {"requested_slot": self.requested.get(conversation)},
+                "latest_message": {},
+                "active_loop": {"name": loop} if loop else {},
+            },
+        )
+
+    def chat(self, conversation: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.hold_back:
+            return [{"text": "系统正忙", "buttons": []}]
+        events = self.events.setdefault(conversation, [])
+        if body.get("text") == "我要登记纠纷":
+            events.extend(DISPUTE_OPEN)
+            self.loop[conversation], self.requested[conversation] = "dispute_form", "privacy_consent"
+            buttons = [
+                {"title": "1 同意", "payload": '/choose{"c":"yes"}~sig'},
+                {"title": "2 不同意", "payload": "x~y"},
+            ]
+            return [{"text": "您同意吗？", "buttons": buttons}]
+        if body.get("payload") == '/choose{"c":"yes"}~sig':
+            events.extend(AGREED)
+            self.requested[conversation] = "dispute_category"
+            return [{"text": "是哪一类纠纷？", "buttons": []}]
+        if self.loop.get(conversation) == "survey_form":
+            events.extend(
+                [user(body["text"], "solved_no"), action("survey_form"), slot("survey_solved", "no")]
+            )
+            return [{"text": "还有话要说吗？", "buttons": []}]
+        if self.loop.get(conversation) == "dispute_form":
+            events.extend(
+                [user(body["text"], "out_of_scope"), action("dispute_form"), slot("dispute_category", "debt")]
+            )
+            return [{"text": "您住在哪个镇？", "buttons": []}]
+        events.extend([user(body["text"], "faq"), action("action_faq_answer"), bot("借条……")])
+        return [{"text": "借条……", "buttons": []}]
+
+
+def play(case: dict[str, Any], fake: FakeStack, seeded: dict[str, str] | None = None) -> run.Result:
+    args = run.parse_args(["--rasa-token", "t0ken", "--secrets", "/nonexistent"])
+    with httpx.Client(transport=httpx.MockTransport(fake.handler), base_url="http://x") as http:
+        return run.play(run.Stack(args, http), case, "deval-1", seeded or {})
+
+
+def test_a_mid_form_case_agrees_to_the_notice_then_answers() -> None:
+    fake = FakeStack()
+    case = {"id": "m", "lang": "zh-Hans", "kind": "mid_form", "expect": "dispute_form", "message": "借钱不还"}
+    result = play({**case, "setup": ["我要登记纠纷", {"privacy": "agree"}]}, fake)
+    assert (result.got, result.ok, result.setup_ok, result.error) == ("dispute_form", True, True, None)
+    assert [text for _, text in fake.seen] == ["我要登记纠纷", '/choose{"c":"yes"}~sig', "借钱不还"]
+    assert {conversation for conversation, _ in fake.seen} == {"web:deval-1"}
+
+
+def test_a_survey_case_is_started_and_brought_to_its_question() -> None:
+    fake = FakeStack()
+    case = {
+        "id": "s", "lang": "zh-Hans", "kind": "mid_survey", "expect": "survey_solved:no", "message": "没解决",
+        "setup": [{"survey": "DT-JF-2026-000123", "at": "solved"}],
+    }  # fmt: skip
+    result = play(case, fake, seeded={"deval-1": "DT-JF-2026-000999"})
+    assert (result.got, result.ok, result.setup_ok) == ("survey_solved:no", True, True)
+    unseeded = play(case, FakeStack())
+    assert not unseeded.setup_ok
+
+
+def test_a_message_that_never_reached_rasa_is_an_error_not_a_flow() -> None:
+    case = {"id": "f", "lang": "zh-Hans", "kind": "first", "expect": "faq", "message": "借条咋写"}
+    assert play(case, FakeStack()).got == "faq"
+    held = play(case, FakeStack(hold_back=True))
+    assert (held.ok, held.got) == (False, "error") and "never reached Rasa" in (held.error or "")
