@@ -416,8 +416,10 @@ class Stack:
         self.relay_secret = os.environ.get("RELAY__SECRET") or secrets.get("relay_secret", "")
         self.api_key = args.api_key or os.environ.get("SHUOSHI_API_KEY")
 
-    def conversation_id(self, sender: str) -> str:
-        return sender if self.args.direct else f"web:{sender}"
+    @staticmethod
+    def conversation_id(sender: str) -> str:
+        """As the gateway names it; the actions find the resident by it (actions/common.py)."""
+        return f"web:{sender}"
 
     def say(
         self, sender: str, lang: str, text: str | None = None, payload: str | None = None
@@ -617,9 +619,7 @@ def main(argv: list[str] | None = None) -> int:
         for c in cases
         if any(isinstance(s, dict) and "survey" in s for s in c.get("setup") or [])
     ]
-    seeded = seed_surveys(args, [] if args.direct else wanted) if wanted else {}
-    if args.direct and wanted:
-        print("--direct: surveys are not seeded (a survey belongs to a web resident)", file=sys.stderr)
+    seeded = seed_surveys(args, wanted)
     results: list[Result] = []
     started = time.monotonic()
     with httpx.Client(timeout=args.timeout) as http:
