@@ -234,11 +234,16 @@ def classify(tracker: Mapping[str, Any]) -> str:
     if turn.bot_texts and POLICE.search(_first_sentence(turn.bot_texts[0])) and not handled:
         return "danger"
 
-    # 2. A survey answer: the survey slot this message filled.
+    # The form (if any) that took the message as an answer, or that the message started.
+    loop = turn.loop_after or (turn.loop_before if not turn.rejected else None)
+    form = loop if loop in FORMS and loop not in turn.rejected else None
+
+    # 2. A survey answer: the survey slot this message filled (or, with no other form taking the
+    #    message, a survey intent the survey did not reject).
     for slot in ("survey_rating", "survey_solved"):
         if turn.slots_set.get(slot):
             return f"{slot}:{turn.slots_set[slot]}"
-    if turn.intent in SURVEY_INTENTS and not turn.rejected:
+    if turn.intent in SURVEY_INTENTS and not turn.rejected and form in {None, "survey_form"}:
         return SURVEY_INTENTS[turn.intent]
 
     # 3. Answers to a yes/no question: the privacy notice, deleting one's data, withdrawing.
@@ -251,7 +256,7 @@ def classify(tracker: Mapping[str, Any]) -> str:
         "withdraw_confirm",
     }:
         return "confirm_yes"
-    if turn.intent == "deny" or "utter_nothing_changed" in turn.responses:
+    if "utter_nothing_changed" in turn.responses or (turn.intent == "deny" and form is None):
         return "confirm_no"
 
     # 4. A dedicated "what do you want?" reply to a bare number.
@@ -276,9 +281,8 @@ def classify(tracker: Mapping[str, Any]) -> str:
     for action, flow in SUBMIT.items():
         if action in actions:
             return flow
-    loop = turn.loop_after or (turn.loop_before if not turn.rejected else None)
-    if loop in FORMS and loop not in turn.rejected:
-        return FORMS[loop]
+    if form is not None:
+        return FORMS[form]
 
     # 8. The intent alone (a handler that ran under another name, small talk); a knowledge
     #    search that found nothing is a fallback whatever the intent.

@@ -265,6 +265,20 @@ def test_a_phone_number_the_form_reads_as_a_wrong_answer_is_still_the_form() -> 
     )
 
 
+def test_a_no_or_a_rating_the_form_takes_as_an_answer_is_the_form() -> None:
+    dont_know = [user("不知道", "deny"), action("dispute_form"), slot("other_party", "不知道")]
+    so_so = [
+        user("还行", "rate_basically_satisfied"),
+        action("dispute_form"),
+        slot("dispute_request", "还行"),
+    ]
+    for turn in (dont_know, so_so):
+        assert (
+            run.classify(tracker(turn, before=DISPUTE_OPEN + AGREED, active_loop="dispute_form"))
+            == "dispute_form"
+        )
+
+
 def test_a_message_the_form_rejects_goes_to_the_rule_that_handled_it() -> None:
     human = [
         user("找个人帮俺填吧", "ask_human"),
