@@ -86,6 +86,7 @@ FORMS = {
     "scam_check_form": "scam_check",
     "survey_form": "survey",
 }
+INTAKE_FORMS = frozenset({"dispute_form", "petition_form"})
 SUBMIT = {"action_submit_dispute": "dispute_form", "action_submit_petition": "petition_form"}
 SURVEY_INTENTS = {
     "rate_satisfied": "survey_rating:satisfied",
@@ -387,6 +388,7 @@ def report(results: list[Result]) -> str:
             what = r.error or (
                 f"intent={d.get('intent')} actions={d.get('actions')} loop={d.get('loop')}"
                 f" slot={d.get('requested_slot')} reply={d.get('reply')!r}"
+                + (f" (after setup: {d['setup_flow']})" if d.get("setup_flow") else "")
             )
             lines.append(
                 f"  {r.id} [{r.lang}/{r.kind}] {r.message[:40]!r}: expected {r.expect}, got {r.got}; {what}"
@@ -535,6 +537,8 @@ def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]
                     replies = stack.say(sender, case["lang"], payload=button)
                 elif (stack.tracker(sender).get("slots") or {}).get("requested_slot") == "privacy_consent":
                     raise SetupFailed("the privacy notice had no agree button")
+                if (stack.tracker(sender).get("active_loop") or {}).get("name") not in INTAKE_FORMS:
+                    result.setup_ok = False  # the opening message did not start an intake form
             elif isinstance(step, dict) and "survey" in step:
                 number = seeded.get(sender)
                 if number is None:
@@ -551,7 +555,9 @@ def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]
                     result.setup_ok = False
             else:
                 raise SetupFailed(f"unknown setup step {step!r}")
-        users_before = _user_events(stack.tracker(sender))
+        before = stack.tracker(sender)
+        users_before = _user_events(before)
+        setup_flow = classify(before) if case.get("setup") else None
         stack.say(sender, case["lang"], text=case["message"])
         tracker = stack.tracker(sender)
         if _user_events(tracker) <= users_before:
@@ -559,7 +565,7 @@ def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]
             return result
         result.got = classify(tracker)
         result.ok = reached(result.expect, result.got)
-        result.detail = describe(tracker)
+        result.detail = {**describe(tracker), "setup_flow": setup_flow}
     except (httpx.HTTPError, SetupFailed, ValueError) as error:
         result.error = f"{type(error).__name__}: {error}"
         result.setup_ok = result.setup_ok and not isinstance(error, SetupFailed)

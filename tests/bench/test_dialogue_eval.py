@@ -580,3 +580,10 @@ def test_a_message_that_never_reached_rasa_is_an_error_not_a_flow() -> None:
     assert play(case, FakeStack()).got == "faq"
     held = play(case, FakeStack(hold_back=True))
     assert (held.ok, held.got) == (False, "error") and "never reached Rasa" in (held.error or "")
+
+
+def test_an_opening_that_starts_no_form_is_a_setup_failure() -> None:
+    case = {"id": "m", "lang": "en", "kind": "mid_form", "expect": "dispute_form", "message": "13866778899"}
+    result = play({**case, "setup": ["I want to register a dispute", {"privacy": "agree"}]}, FakeStack())
+    assert not result.setup_ok and result.detail["setup_flow"] == "faq"
+    assert "(after setup: faq)" in run.report([result])
