@@ -587,3 +587,21 @@ def test_an_opening_that_starts_no_form_is_a_setup_failure() -> None:
     result = play({**case, "setup": ["I want to register a dispute", {"privacy": "agree"}]}, FakeStack())
     assert not result.setup_ok and result.detail["setup_flow"] == "faq"
     assert "(after setup: faq)" in run.report([result])
+
+
+def test_no_longer_case_message_is_in_the_training_data_or_the_rasa_tests() -> None:
+    """The set is held out: a message of some length found verbatim in nlu_data/, stories/ or
+    tests/rasa/ means it was copied there (short ones like "你好" may be written twice by chance)."""
+    root = run.ROOT
+    texts = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("nlu_data", "stories", "tests/rasa")
+        for path in sorted((root / folder).rglob("*.yml"))
+    )
+    copied = {c["id"] for c in run.load_cases() if len(c["message"]) >= 10 and c["message"] in texts}
+    assert copied == COINCIDENCES
+
+
+# Written independently (the cases' commit comes first on the branch), found verbatim in the
+# training data afterwards: common phrasings. Any other overlap is a copy.
+COINCIDENCES = {"f-hans-07", "f-en-08", "f-en-18", "s-en-01", "s-en-05", "c-en-08"}
