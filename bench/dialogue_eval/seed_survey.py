@@ -1,0 +1,87 @@
+"""Opens a real satisfaction survey for each evaluation resident, for the survey cases of run.py.
+
+    echo '[{"sender": "deval-1a2b-s-hans-01", "lang": "zh-Hans"}]' \
+        | .venv/bin/python bench/dialogue_eval/seed_survey.py
+    → {"deval-1a2b-s-hans-01": "DT-JF-2026-000123"}
+
+Runs with the project's Python and settings (the same case store as the running stack): for each
+web sender, the resident (created as the gateway would), a dispute filed for them, accepted,
+handled and resolved by a staff actor, and its survey marked sent now, as the dispatcher marks it
+when it asks (three days after resolution in the Datong profile). The assistant then finds an open
+survey, as after a real resolution. Only for a throwaway stack: it writes cases.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.cases import service as cases
+from bot.cases.actors import Actor
+from bot.cases.enums import ActorRole, CaseStatus
+from bot.cases.schemas import CaseCreate
+from bot.cases.transitions import transition
+from bot.db.clock import db_now
+from bot.district import profile_of
+from bot.followups.enums import SurveyStatus
+from bot.followups.models import Survey
+from bot.residents import service as residents
+
+DISPUTE = {
+    "kind": "dispute",
+    "category": "neighbours",
+    "township": "洛河镇",
+    "title": "评测用：邻居噪音",
+    "description": "评测用的事项（bench/dialogue_eval），不是真实居民的事。",
+    "other_party": "楼上住户",
+    "request": "希望调解",
+    "contact_phone": "13800000000",
+    "channel": "web",
+}
+STAFF = Actor(role=ActorRole.SUPERVISOR, label="dialogue evaluation")
+
+
+def open_survey_for(session: Session, sender: str, language: str | None = None) -> str:
+    """The number of a resolved case of this web resident whose survey waits for an answer."""
+    resident = residents.for_channel(session=session, channel="web", external_id=sender)
+    if language:
+        residents.set_language(session=session, resident=resident, language=language)
+    case = cases.create(session=session, case_in=CaseCreate.model_validate(DISPUTE), resident=resident)
+    transition(session=session, case=case, to=CaseStatus.ACCEPTED, actor=STAFF)
+    transition(session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=STAFF)
+    transition(
+        session=session,
+        case=case,
+        to=CaseStatus.RESOLVED,
+        actor=STAFF,
+        note="评测用",
+        resolution="评测用：双方达成调解协议",
+        outcome="agreement",
+    )
+    survey = session.scalars(select(Survey).where(Survey.case_id == case.id)).one()
+    now = db_now(session=session)
+    survey.status, survey.sent_at = SurveyStatus.SENT, now
+    survey.due_at = now + profile_of(session).followups.reminder_every
+    session.flush()
+    return case.number
+
+
+def main() -> int:
+    from bot.config import load_settings
+    from bot.db.session import session_scope
+
+    wanted: list[dict[str, Any]] = json.loads(sys.stdin.read() or "[]")
+    numbers: dict[str, str] = {}
+    with session_scope(load_settings()) as session:
+        for item in wanted:
+            numbers[item["sender"]] = open_survey_for(session, item["sender"], item.get("lang"))
+    print(json.dumps(numbers, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
