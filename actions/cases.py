@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import resident_of, settings
 from bot.cases.errors import IllegalTransition, NotPermitted
 from bot.db.session import session_scope
+from bot.flows import status as status_flow
 from bot.intake import routes
 from bot.intake import service as intake
 
@@ -155,7 +156,7 @@ class ActionWithdrawCase(Action):
                 dispatcher.utter_message(response="utter_case_not_found", case_number=number)
                 return [SlotSet("withdraw_number", None)]
             try:
-                intake.withdraw(session=session, resident=resident, case=case)
+                status_flow.withdraw(session=session, resident=resident, case=case)
             except (IllegalTransition, NotPermitted):
                 status = intake.STATUS_LABELS[case.status][1 if language == "en" else 0]
                 dispatcher.utter_message(

@@ -42,7 +42,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _followups_dispatch(args: argparse.Namespace) -> int:
-    from bot.outbox.dispatch_once import dispatch_once
+    from bot.delivery.dispatch_once import dispatch_once
 
     report = asyncio.run(dispatch_once(load_settings()))
     print(report)
@@ -76,10 +76,10 @@ def _staff_add(args: argparse.Namespace) -> int:
 
 
 def _staff_token(args: argparse.Namespace) -> int:
-    from bot.cases import staff as staff_service
-    from bot.console import auth
     from bot.db.errors import DomainError
     from bot.db.session import session_scope
+    from bot.staff import auth
+    from bot.staff import service as staff_service
 
     try:
         with session_scope(load_settings()) as session:

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases.models import Attachment, Case
@@ -146,3 +147,14 @@ def attach_to_open_case(
     if case is None:
         return None
     return store(session=session, settings=settings, resident=resident, data=data, case=case, limits=limits)
+
+
+def forget_resident(*, session: Session, settings: Settings, resident: Resident) -> int:
+    """Erasure, the attachments' part: the files the resident sent are deleted (the rows stay,
+    without a path). Returns how many."""
+    files = session.scalars(
+        select(Attachment).where(Attachment.resident_id == resident.id, Attachment.path.is_not(None))
+    ).all()
+    for attachment in files:
+        delete(session=session, settings=settings, attachment=attachment)
+    return len(files)

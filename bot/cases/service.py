@@ -9,17 +9,20 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.actors import Actor
 from bot.cases import events, numbering
-from bot.cases.actors import Actor, ensure_may_act
+from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import acceptance_due, local_date
 from bot.cases.enums import CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound, DeadlineError, InvalidCase, MissingReason, NotPermitted
-from bot.cases.models import Case, CaseEvent, CaseNote, StaffUser
+from bot.cases.models import Case, CaseEvent, CaseNote
 from bot.cases.schemas import CaseCreate
 from bot.cases.transitions import SENIOR_STAFF
 from bot.db.clock import db_now
 from bot.district import DistrictProfile, profile_of
 from bot.residents.models import Resident
+from bot.residents.privacy import redact
+from bot.staff.models import StaffUser
 
 RevealableField = Literal["id_number", "contact_phone"]
 
@@ -194,3 +197,24 @@ def reveal(*, session: Session, case: Case, field: RevealableField, actor: Actor
     session.flush()
     value: str | None = getattr(case, field)
     return value
+
+
+def forget_resident(*, session: Session, resident: Resident, actor: Actor) -> int:
+    """Erasure, this domain's part on the cases: contact phone, ID number and other party go,
+    phone and ID numbers are masked in the free text, and each case records that it happened.
+    The facts (kind, category, township, dates, statuses, outcome) stay for the figures.
+    Returns how many cases."""
+    cases = session.scalars(select(Case).where(Case.resident_id == resident.id).order_by(Case.id)).all()
+    for case in cases:
+        case.contact_phone = None
+        case.id_number = None
+        case.other_party = None
+        case.description = redact(case.description)
+        if case.request is not None:
+            case.request = redact(case.request)
+        if case.resolution is not None:
+            case.resolution = redact(case.resolution)
+        for note in case.notes:
+            note.text = redact(note.text)
+        events.record(session=session, case=case, action=EventAction.PERSONAL_DATA_ERASED, actor=actor)
+    return len(cases)

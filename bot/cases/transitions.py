@@ -6,7 +6,8 @@
         └► withdrawn
 
 Every caller (console, staff API, the resident's "withdraw", the follow-up dispatcher) goes
-through `transition`; none checks statuses on its own.
+through `transition` (by way of `bot.flows.status.change_status`, which adds the notices and the
+survey); none checks statuses on its own.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
+from bot.actors import Actor, ActorRole
 from bot.cases import events
-from bot.cases.actors import Actor, ensure_may_act
+from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import handling_due, local_date
-from bot.cases.enums import ActorRole, CaseKind, CaseStatus, EventAction, ResolutionOutcome
+from bot.cases.enums import CaseKind, CaseStatus, EventAction, ResolutionOutcome
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
 from bot.cases.models import Case, CaseEvent
 from bot.db.clock import db_now
@@ -129,10 +131,8 @@ def transition(
         note=note,
     )
     session.flush()
-    # Notices and surveys follow from the change itself, whoever made it.
-    from bot.followups.service import on_status_change
-
-    on_status_change(session=session, case=case, old=old, new=target, actor=actor, note=note)
+    # Notices and surveys are not this rule's business: bot.flows.status.change_status calls
+    # this and then the follow-ups.
     return event
 
 

@@ -13,16 +13,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot import transcript
 from bot.cases import service as cases
 from bot.cases.enums import CaseStatus, ResolutionOutcome
-from bot.cases.figures import Figures, Period, figures, figures_by
+from bot.cases.figures import Figures, Period
 from bot.cases.schemas import CaseDetail, CaseRead
-from bot.cases.transitions import transition
 from bot.console import service as console
 from bot.console.deps import ApiStaff, DbSession, SeniorApiStaff
-from bot.conversation import transcript
-from bot.conversation.models import Direction
+from bot.flows import status as status_flow
+from bot.flows.figures import figures, figures_by
 from bot.residents.enums import Channel
+from bot.transcript.enums import Direction
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 
@@ -102,7 +103,7 @@ def get_case(number: str, session: DbSession, staff: ApiStaff) -> dict[str, Any]
 @router.post("/cases/{number}/transition")
 def transition_case(number: str, body: TransitionIn, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    transition(
+    status_flow.change_status(
         session=session,
         case=case,
         to=body.to,

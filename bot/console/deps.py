@@ -9,13 +9,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from bot.cases.enums import StaffRole
-from bot.cases.models import StaffUser
 from bot.config import Settings
-from bot.console import auth
 from bot.console.rendering import csrf_key
 from bot.console.service import is_admin, is_senior
 from bot.db.session import session_scope
+from bot.staff import auth
+from bot.staff.enums import StaffRole
+from bot.staff.models import StaffUser
 
 
 @dataclass(frozen=True)

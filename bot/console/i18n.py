@@ -9,16 +9,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
+from bot.actors import ActorRole
 from bot.cases.enums import (
     CATEGORY_LABELS,
-    ActorRole,
     CaseCategory,
     CaseKind,
     CaseStatus,
     EventAction,
     ResolutionOutcome,
-    StaffRole,
 )
+from bot.staff.enums import StaffRole
 
 ConsoleLanguage = Literal["zh", "en"]
 LANGUAGE_COOKIE = "shuoshi_console_lang"

@@ -12,14 +12,11 @@ from starlette.responses import Response
 
 from bot.cases import attachments as attachment_store
 from bot.cases import service as cases
-from bot.cases.enums import CaseStatus, StaffRole
+from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
 from bot.cases.service import RevealableField
-from bot.cases.transitions import transition
-from bot.console import auth, charts, exports
+from bot.console import charts, exports
 from bot.console import service as console
-from bot.console.audit import AuditAction
-from bot.console.audit import record as audit_record
 from bot.console.deps import (
     AdminConsoleStaff,
     ConsoleStaff,
@@ -30,6 +27,11 @@ from bot.console.deps import (
 )
 from bot.console.i18n import LANGUAGE_COOKIE
 from bot.console.rendering import render, translator
+from bot.flows import status as status_flow
+from bot.staff import auth
+from bot.staff.audit import AuditAction
+from bot.staff.audit import record as audit_record
+from bot.staff.enums import StaffRole
 
 router = APIRouter(prefix="/console", dependencies=[Depends(csrf_protected)], include_in_schema=False)
 
@@ -208,7 +210,7 @@ def change_status(
     outcome: Annotated[str, Form()] = "",
 ) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    transition(
+    status_flow.change_status(
         session=session,
         case=case,
         to=to,

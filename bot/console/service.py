@@ -19,35 +19,31 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
+from bot import transcript
 from bot.cases import events
-from bot.cases import staff as staff_service
 from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import current_due, is_overdue
 from bot.cases.deadlines import today as district_today
-from bot.cases.enums import (
-    CaseCategory,
-    CaseKind,
-    CaseStatus,
-    EventAction,
-    StaffRole,
-)
+from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, EventAction
 from bot.cases.errors import MissingReason, NotPermitted
-from bot.cases.figures import Figures, Period, figures, figures_by
-from bot.cases.models import Attachment, Case, CaseEvent, StaffUser
+from bot.cases.figures import Figures, Period
+from bot.cases.models import Attachment, Case, CaseEvent
 from bot.cases.schemas import CaseDetail
 from bot.cases.transitions import allowed_targets
-from bot.console import audit
-from bot.console.audit import AuditAction
-from bot.console.auth import end_all_sessions, revoke_tokens
-from bot.console.models import AuditEntry
-from bot.conversation import transcript
-from bot.conversation.models import Message
 from bot.db.errors import NotFound
 from bot.district import profile_of
+from bot.flows.figures import figures, figures_by
 from bot.followups import service as followups
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.outbox.models import OutboxItem
+from bot.staff import audit
+from bot.staff import service as staff_service
+from bot.staff.audit import AuditAction
+from bot.staff.auth import end_all_sessions, revoke_tokens
+from bot.staff.enums import StaffRole
+from bot.staff.models import AuditEntry, StaffUser
+from bot.transcript.models import Message
 
 PER_PAGE = 25
 EXPORT_LIMIT = 10_000

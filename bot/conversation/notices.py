@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.conversation.language import Language, for_reply
+from bot.language import Language, for_reply
 
 
 class Notice(StrEnum):

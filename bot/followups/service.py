@@ -1,6 +1,6 @@
 """Status notices and satisfaction surveys: what happens after a case changes status.
 
-`on_status_change` is called by `bot.cases.transitions.transition` for every status change, so
+`on_status_change` is called by `bot.flows.status.change_status` for every status change, so
 every path (console, staff API, resident, dispatcher) notifies the same way. Surveys follow
 FixMyStreet's questionnaires: a row created when the case is resolved, before anything is sent;
 asked once per resolution; at most one open survey per resident; at most two reminders.
@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.actors import Actor
 from bot.cases import figures, transitions
-from bot.cases.actors import Actor
 from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
 from bot.cases.models import Case
@@ -231,20 +231,27 @@ def record_answer(
             reason = (
                 f"reopened: resident not satisfied ({rating.value}, solved: {solved.value}); for a supervisor"
             )
-            transitions.transition(
-                session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=SURVEY_ACTOR, note=reason
-            )
+            _change_status(session=session, case=case, to=CaseStatus.IN_PROGRESS, note=reason)
         else:
-            transitions.transition(
+            _change_status(
                 session=session,
                 case=case,
                 to=CaseStatus.CLOSED,
-                actor=SURVEY_ACTOR,
                 note=f"closed after the follow-up ({rating.value}, solved: {solved.value})",
             )
     survey.new_status = case.status
     session.flush()
     return survey
+
+
+def _change_status(*, session: Session, case: Case, to: CaseStatus, note: str) -> None:
+    """The survey's own status change: the rule, then what follows from it (as bot.flows.status
+    does for everyone else; the follow-ups domain cannot call a flow)."""
+    old = case.status
+    event = transitions.transition(session=session, case=case, to=to, actor=SURVEY_ACTOR, note=note)
+    on_status_change(
+        session=session, case=case, old=old, new=case.status, actor=SURVEY_ACTOR, note=event.note
+    )
 
 
 def opt_out(*, session: Session, resident: Resident) -> int:
@@ -275,3 +282,8 @@ def answers(
     if township is not None:
         statement = statement.where(Case.township == township)
     return list(session.scalars(statement.order_by(Survey.answered_at.desc()).limit(limit)).all())
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: never surveyed again; open and scheduled surveys cancelled."""
+    opt_out(session=session, resident=resident)

@@ -11,14 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import transcript
 from bot.cases import service as cases
-from bot.cases import transitions
-from bot.cases.actors import Actor
 from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound
 from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate
-from bot.conversation import transcript
 from bot.district import DistrictProfile, Place, profile_of
 from bot.intake import choices
 from bot.intake.dialogue import DISPUTE_FORM, NOTICE_VERSION, required_slots
@@ -260,17 +258,6 @@ def describe(case: Case, language: str, *, elder: bool = False) -> str:
 
 def cases_of(*, session: Session, resident: Resident) -> Sequence[Case]:
     return cases.for_resident(session=session, resident=resident)
-
-
-def withdraw(*, session: Session, resident: Resident, case: Case) -> None:
-    """Withdraws the resident's own registered or accepted case (the transition rules decide)."""
-    transitions.transition(
-        session=session,
-        case=case,
-        to=CaseStatus.WITHDRAWN,
-        actor=Actor.of_resident(resident),
-        note="withdrawn by the resident in the chat",
-    )
 
 
 def profile(session: Session) -> DistrictProfile:

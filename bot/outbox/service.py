@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot import transcript
 from bot.cases.models import Case
-from bot.conversation import transcript
 from bot.db.clock import db_now
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
@@ -104,3 +104,14 @@ def failed(*, session: Session, limit: int = 100) -> list[OutboxItem]:
     """Messages the dispatcher gave up on, newest first, for staff to see and act on."""
     statement = select(OutboxItem).where(OutboxItem.status == OutboxStatus.FAILED)
     return list(session.scalars(statement.order_by(OutboxItem.id.desc()).limit(limit)).all())
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: messages not yet delivered (they could not reach an erased
+    resident anyway). Sent ones stay as delivery records; their text is the transcript's."""
+    session.execute(
+        delete(OutboxItem).where(
+            OutboxItem.resident_id == resident.id,
+            OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP, OutboxStatus.FAILED]),
+        )
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -118,3 +118,20 @@ def _channel(value: Channel | str) -> Channel:
         return Channel(value)
     except ValueError:
         raise InvalidResident(f"channel: one of {', '.join(item.value for item in Channel)}") from None
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: name, phone, consent, chat identities (the next message
+    starts a new, empty resident) and guardianships both ways; the row stays for the figures."""
+    resident.name = None
+    resident.phone = None
+    resident.consent_at = None
+    resident.consent_notice_version = None
+    resident.identities.clear()
+    resident.guardianships.clear()
+    # Also the links where they are someone else's guardian.
+    session.execute(delete(Guardianship).where(Guardianship.guardian_id == resident.id))
+
+
+def mark_erased(*, session: Session, resident: Resident) -> None:
+    resident.erased_at = db_now(session=session)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.cases.models import StaffUser
 from bot.db.errors import DomainError, NotFound
 from bot.district import profile_of
 from bot.outbox import service as outbox
@@ -23,6 +22,7 @@ from bot.residents.models import Resident
 from bot.scams import rules
 from bot.scams.models import AlertSubscription, ScamAlert
 from bot.scams.reach import is_english, reachable_identity
+from bot.staff.models import StaffUser
 
 MAX_ALERT_TEXT = 1000
 

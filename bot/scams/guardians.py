@@ -25,7 +25,7 @@ from bot.outbox.enums import OutboxKind
 from bot.residents import service as residents
 from bot.residents.models import Guardianship, Resident
 from bot.scams import rules
-from bot.scams.models import GuardianInvite, GuardianNoticeSetting
+from bot.scams.models import AlertSubscription, GuardianInvite, GuardianNoticeSetting
 from bot.scams.reach import is_english, reachable_identity
 
 CODE_DIGITS = 8
@@ -177,3 +177,9 @@ def notify(
         )
         queued += item is not None
     return queued
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: warning subscriptions and guardian codes."""
+    session.execute(delete(AlertSubscription).where(AlertSubscription.resident_id == resident.id))
+    session.execute(delete(GuardianInvite).where(GuardianInvite.resident_id == resident.id))

@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 import actions.intake as intake_actions
+from bot import transcript
 from bot.cases.enums import CaseStatus, EventAction
 from bot.cases.models import Case
 from bot.config import Settings
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
 

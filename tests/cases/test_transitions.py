@@ -7,13 +7,14 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.cases.actors import Actor
-from bot.cases.enums import ActorRole, CaseStatus, EventAction, ResolutionOutcome
+from bot.actors import Actor, ActorRole
+from bot.cases.enums import CaseStatus, EventAction, ResolutionOutcome
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
-from bot.cases.models import Case, StaffUser
+from bot.cases.models import Case
 from bot.cases.transitions import allowed_targets, transition
 from bot.residents import service as residents
 from bot.residents.models import Resident
+from bot.staff.models import StaffUser
 
 DISPATCHER = Actor.system("follow-up dispatcher")
 

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 
 from bot.app import create_app
 from bot.cases import service as cases
-from bot.cases import staff as staff_service
 from bot.config import Settings
-from bot.console import auth
 from bot.console import service as console
 from bot.db.session import session_scope
 from bot.residents import service as residents
+from bot.staff import auth
+from bot.staff import service as staff_service
 from tests.conftest import build_case_input
 
 PASSWORD = "correct horse battery"

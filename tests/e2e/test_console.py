@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bot import transcript
 from bot.cases import service as cases
 from bot.cases.schemas import CaseCreate
 from bot.console import service as console
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
 from tests.e2e.conftest import ARTIFACTS

@@ -24,9 +24,9 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, update
 
+from bot import transcript
 from bot.channels.telegram import service as telegram_updates
 from bot.config import Settings
-from bot.conversation import transcript
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
 from bot.db.clock import db_now

@@ -6,8 +6,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from bot.cases import staff
-from bot.cases.enums import StaffRole
+from bot.staff import service as staff
+from bot.staff.enums import StaffRole
 
 
 @pytest.fixture(autouse=True)

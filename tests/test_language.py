@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.conversation.language import Language, detect, for_reply, for_understanding, from_hint
+from bot.language import Language, detect, for_reply, for_understanding, from_hint
 
 ZH, HANT, EN = Language.SIMPLIFIED, Language.TRADITIONAL, Language.ENGLISH
 

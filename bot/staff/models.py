@@ -1,4 +1,4 @@
-"""What the console keeps besides the cases: sessions, API tokens, sign-in attempts, the audit log.
+"""Staff accounts and what signing in keeps: sessions, API tokens, sign-in attempts, the audit log.
 
 Secrets (session keys, API tokens) are stored only as SHA-256 hashes: a copy of the database
 does not let anyone sign in.
@@ -11,9 +11,31 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.cases.models import StaffUser
+from bot.actors import Actor
 from bot.db.base import Base
-from bot.db.types import utcnow
+from bot.db.types import enum_column, utcnow
+from bot.staff.enums import StaffRole
+
+
+class StaffUser(Base):
+    """A member of the centre's staff. A township scope limits them to that township's cases."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(64))
+    # argon2id hash (argon2-cffi); never the password.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole))
+    # None: the whole district.
+    township: Mapped[str | None] = mapped_column(String(50))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.of_staff(self)
 
 
 class StaffSession(Base):

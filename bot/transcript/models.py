@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.cases.models import Case
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
-from bot.residents.enums import Channel
-from bot.residents.models import Resident
+from bot.transcript.enums import Channel, Direction
 
-
-class Direction(StrEnum):
-    IN = "in"  # from the resident
-    OUT = "out"  # from the assistant (or staff, through it)
+if TYPE_CHECKING:
+    # Only for the type checker: the kernel's transcript points at a resident and a case by
+    # foreign key and mapper name, and imports neither domain.
+    from bot.cases.models import Case
+    from bot.residents.models import Resident
 
 
 class Message(Base):
@@ -36,5 +35,5 @@ class Message(Base):
     payload: Mapped[str | None] = mapped_column(String(512))
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
 
-    resident: Mapped[Resident] = relationship()
-    case: Mapped[Case | None] = relationship()
+    resident: Mapped[Resident] = relationship("Resident")
+    case: Mapped[Case | None] = relationship("Case")

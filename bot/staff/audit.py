@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.cases.models import StaffUser
-from bot.console.models import AuditEntry
+from bot.staff.models import AuditEntry, StaffUser
 
 
 class AuditAction:

@@ -15,20 +15,20 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from bot import transcript
 from bot.cases import service as cases
 from bot.config import Settings
-from bot.conversation import transcript
-from bot.conversation.models import Message
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import Relay, Reply
 from bot.db.clock import db_now
 from bot.db.session import session_scope
+from bot.delivery.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.outbox import service as outbox
-from bot.outbox.dispatcher import MAX_ATTEMPTS, Dispatcher
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
 from bot.residents import service as residents
 from bot.residents.enums import Channel
+from bot.transcript.models import Message
 from tests.conftest import build_case_input
 
 

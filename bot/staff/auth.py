@@ -19,13 +19,12 @@ from typing import Any, Literal
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.cases import staff as staff_service
-from bot.cases.models import StaffUser
 from bot.config import ConsoleSettings
-from bot.console import audit
-from bot.console.audit import AuditAction
-from bot.console.models import LoginAttempt, StaffApiToken, StaffSession
 from bot.db.clock import db_now
+from bot.staff import audit
+from bot.staff import service as staff_service
+from bot.staff.audit import AuditAction
+from bot.staff.models import LoginAttempt, StaffApiToken, StaffSession, StaffUser
 
 SESSION_COOKIE = "shuoshi_console"
 # Set on the sign-in page before there is a session, so that its form has a CSRF token too.

@@ -9,10 +9,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cases.enums import StaffRole
-from bot.cases.models import StaffUser
 from bot.db.errors import DomainError, NotFound
 from bot.district import profile_of
+from bot.staff.enums import StaffRole
+from bot.staff.models import StaffUser
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,63}")

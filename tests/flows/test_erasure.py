@@ -9,16 +9,17 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import transcript
+from bot.actors import Actor
 from bot.cases import attachments
-from bot.cases.actors import Actor
 from bot.cases.enums import CaseStatus, EventAction
-from bot.cases.figures import Period, figures
+from bot.cases.figures import Period
 from bot.cases.models import Case
 from bot.config import Settings
-from bot.conversation import transcript
 from bot.db.clock import db_now
+from bot.flows.erasure import RESIDENT_TABLES, erase
+from bot.flows.figures import figures
 from bot.residents import service as residents
-from bot.residents.erasure import erase
 from bot.residents.models import Resident
 from bot.residents.schemas import ContactUpdate
 
@@ -186,3 +187,17 @@ def test_erasure_also_drops_warning_subscriptions_queued_messages_and_surveys(
     assert session.scalars(select(AlertSubscription)).all() == []
     assert session.scalars(select(OutboxItem)).all() == []
     assert session.get(SurveyOptOut, resident.id) is not None
+
+
+def test_every_table_that_points_at_a_resident_is_covered_by_erasure() -> None:
+    from bot.registry import metadata
+
+    pointing = {
+        table.name
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if any(key.column.table.name == "residents" for key in column.foreign_keys)
+    } | {"residents"}
+
+    assert sorted(pointing - set(RESIDENT_TABLES)) == []
+    assert sorted(set(RESIDENT_TABLES) - pointing) == []

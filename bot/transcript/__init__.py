@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from bot.cases.models import Case
-from bot.conversation.models import Direction, Message
-from bot.residents.enums import Channel
-from bot.residents.models import Resident
+from bot.transcript.enums import Channel, Direction
+from bot.transcript.models import Message
+
+if TYPE_CHECKING:
+    # Annotations only: the kernel links messages to a resident and a case without importing
+    # either domain.
+    from bot.cases.models import Case
+    from bot.residents.models import Resident
 
 
 def record(
@@ -77,3 +81,18 @@ def purge(*, session: Session, older_than: datetime) -> int:
         delete(Message).where(Message.case_id.is_(None), Message.created_at < older_than)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def forget_resident(*, session: Session, resident: Resident) -> int:
+    """Erasure, the transcript's part: the text of the resident's messages (the rows stay, so a
+    case keeps the shape of its conversation). Returns how many were blanked."""
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Message)
+            .where(Message.resident_id == resident.id, Message.text.is_not(None))
+            .values(text=None, payload=None)
+            .execution_options(synchronize_session="fetch"),
+        ),
+    )
+    return result.rowcount or 0

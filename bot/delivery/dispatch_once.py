@@ -8,7 +8,7 @@ from bot.channels.telegram.bot import TelegramChannel
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import Relay
-from bot.outbox.dispatcher import Dispatcher, PassReport
+from bot.delivery.dispatcher import Dispatcher, PassReport
 
 
 async def dispatch_once(settings: Settings) -> PassReport:

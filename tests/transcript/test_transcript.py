@@ -8,12 +8,13 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from bot import transcript
 from bot.cases.models import Case
-from bot.conversation import transcript
-from bot.conversation.models import Direction, Message
 from bot.db.clock import db_now
 from bot.residents import service as residents
 from bot.residents.models import Resident
+from bot.transcript.enums import Direction
+from bot.transcript.models import Message
 
 
 def test_messages_in_and_out_are_kept_in_order(session: Session, resident: Resident) -> None:
