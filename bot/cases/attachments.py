@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.cases.models import Attachment, Case
 from bot.config import Settings
 from bot.db.clock import db_now
-from bot.db.errors import DomainError
+from bot.db.errors import DomainError, NotFound
 from bot.residents.models import Resident
 
 
@@ -158,3 +159,17 @@ def forget_resident(*, session: Session, settings: Settings, resident: Resident)
     for attachment in files:
         delete(session=session, settings=settings, attachment=attachment)
     return len(files)
+
+
+def of_case(*, session: Session, case: Case) -> Sequence[Attachment]:
+    return session.scalars(
+        select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+    ).all()
+
+
+def get_of_case(*, session: Session, case: Case, attachment_id: int) -> Attachment:
+    """One of the case's attachments whose file is still kept."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id or attachment.path is None:
+        raise NotFound(f"case {case.number}: no attachment #{attachment_id}")
+    return attachment

@@ -17,7 +17,6 @@ from bot.cases.enums import CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound, DeadlineError, InvalidCase, MissingReason, NotPermitted
 from bot.cases.models import Case, CaseEvent, CaseNote
 from bot.cases.schemas import CaseCreate
-from bot.cases.transitions import SENIOR_STAFF
 from bot.db.clock import db_now
 from bot.district import DistrictProfile, profile_of
 from bot.residents.models import Resident
@@ -128,7 +127,7 @@ def assign(*, session: Session, case: Case, staff: StaffUser, actor: Actor) -> C
     ensure_may_act(actor, case)
     if not actor.is_staff:
         raise NotPermitted(f"case {case.number}: only staff assign cases")
-    if actor.role not in SENIOR_STAFF and actor.staff_id != staff.id:
+    if not actor.is_senior and actor.staff_id != staff.id:
         raise NotPermitted(f"case {case.number}: a caseworker may take a case, not assign it to others")
     if staff.township is not None and staff.township != case.township:
         raise NotPermitted(f"case {case.number}: staff #{staff.id} works only on {staff.township}'s cases")
@@ -159,7 +158,7 @@ def add_note(*, session: Session, case: Case, author: StaffUser, text: str) -> C
 def extend_deadline(*, session: Session, case: Case, days: int, actor: Actor, reason: str) -> CaseEvent:
     """Extends the handling deadline once, by at most the profile's limit; supervisors and admins only."""
     ensure_may_act(actor, case)
-    if actor.role not in SENIOR_STAFF:
+    if not actor.is_senior:
         raise NotPermitted(f"case {case.number}: only a supervisor or admin extends a deadline")
     if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS) or case.handle_due is None:
         raise DeadlineError(f"case {case.number}: only an accepted case's handling deadline can be extended")

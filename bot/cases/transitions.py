@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
-from bot.actors import Actor, ActorRole
+from bot.actors import SENIOR_ROLES, STAFF_ROLES, Actor, ActorRole
 from bot.cases import events
 from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import handling_due, local_date
@@ -36,8 +36,8 @@ CLOSED = CaseStatus.CLOSED
 
 RESIDENT = frozenset({ActorRole.RESIDENT})
 SYSTEM = frozenset({ActorRole.SYSTEM})
-STAFF = frozenset({ActorRole.CASEWORKER, ActorRole.SUPERVISOR, ActorRole.ADMIN})
-SENIOR_STAFF = frozenset({ActorRole.SUPERVISOR, ActorRole.ADMIN})
+STAFF = STAFF_ROLES
+SENIOR_STAFF = SENIOR_ROLES  # supervisors and admins (bot.actors says which roles are senior)
 
 ALLOWED: Mapping[tuple[CaseStatus, CaseStatus], frozenset[ActorRole]] = {
     (REGISTERED, ACCEPTED): STAFF,
@@ -51,6 +51,10 @@ ALLOWED: Mapping[tuple[CaseStatus, CaseStatus], frozenset[ActorRole]] = {
     | SYSTEM,  # reopened, e.g. after an unhappy follow-up; reason required
 }
 
+# What a resident may withdraw ("withdraw my case"), read from the table above.
+WITHDRAWABLE = frozenset(
+    old for (old, to), roles in ALLOWED.items() if to is WITHDRAWN and ActorRole.RESIDENT in roles
+)
 # Changes that must say why.
 REASON_REQUIRED = frozenset({(REGISTERED, REJECTED), (RESOLVED, IN_PROGRESS)})
 # The case leaves the centre's hands: closed_at is set.

@@ -28,11 +28,10 @@ from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.residents.enums import Channel
 from bot.residents.models import Resident
+from bot.residents.reach import reachable_identity
 
 SURVEY_INTENT = "followup_survey"
 SURVEY_ACTOR = Actor.system("follow-up survey")
-# Channels that can receive a message the resident did not ask for.
-PUSH_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WEB})
 # A resident in the middle of a form is asked again this much later.
 BUSY_POSTPONE = timedelta(minutes=10)
 
@@ -86,12 +85,8 @@ def notify(*, session: Session, case: Case, kind: NoticeKind, note: str | None =
 
 
 def _address(case: Case) -> tuple[Channel, str] | None:
-    """Where the resident can be reached: the case's own channel first, then any push channel."""
-    identities = sorted(case.resident.identities, key=lambda i: (i.channel is not case.channel, i.id))
-    for identity in identities:
-        if identity.channel in PUSH_CHANNELS:
-            return identity.channel, identity.external_id
-    return None
+    """Where the resident can be reached: the case's own channel first (bot.residents.reach)."""
+    return reachable_identity(case.resident, prefer=case.channel)
 
 
 # -- surveys ------------------------------------------------------------------------------------

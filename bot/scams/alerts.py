@@ -19,9 +19,9 @@ from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
 from bot.residents.models import Resident
+from bot.residents.reach import is_english, reachable_identity
 from bot.scams import rules
 from bot.scams.models import AlertSubscription, ScamAlert
-from bot.scams.reach import is_english, reachable_identity
 from bot.staff.models import StaffUser
 
 MAX_ALERT_TEXT = 1000

@@ -24,9 +24,9 @@ from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.residents import service as residents
 from bot.residents.models import Guardianship, Resident
+from bot.residents.reach import is_english, reachable_identity
 from bot.scams import rules
 from bot.scams.models import AlertSubscription, GuardianInvite, GuardianNoticeSetting
-from bot.scams.reach import is_english, reachable_identity
 
 CODE_DIGITS = 8
 CODE_VALID_FOR = timedelta(hours=24)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.errors import DomainError, NotFound
@@ -88,3 +89,26 @@ def set_password(*, session: Session, staff: StaffUser, password: str) -> None:
         raise InvalidStaff(f"password: at least {MIN_PASSWORD_LENGTH} characters")
     staff.password_hash = _hasher.hash(password)
     session.flush()
+
+
+def active_for_township(*, session: Session, township: str) -> Sequence[StaffUser]:
+    """Active staff who may work a case in `township` (theirs, or the whole district), by username."""
+    return session.scalars(
+        select(StaffUser)
+        .where(StaffUser.active.is_(True), or_(StaffUser.township.is_(None), StaffUser.township == township))
+        .order_by(StaffUser.username)
+    ).all()
+
+
+def display_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Staff ids → the name to show (the display name, else the username)."""
+    wanted = [i for i in ids if i]
+    return {
+        row.id: row.display_name or row.username
+        for row in session.scalars(select(StaffUser).where(StaffUser.id.in_(wanted)))
+    }
+
+
+def usernames(*, session: Session) -> dict[int, str]:
+    """Every staff id → username (for exports)."""
+    return {row.id: row.username for row in session.scalars(select(StaffUser))}

@@ -67,7 +67,9 @@ def test_the_resident_is_told_when_the_case_is_accepted_rejected_and_resolved(
 ) -> None:
     accepted = resolve(session, make_case(), staff)
     rejected = make_case()
-    change_status(session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="属于法院受理范围")
+    change_status(
+        session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="属于法院受理范围"
+    )
 
     texts = [item.body["replies"][0]["text"] for item in outbox_of(session, accepted)]
     assert "已受理" in texts[0] and accepted.number in texts[0]
