@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import language as lang
-from bot import transcript
+from bot import notices, transcript
 from bot.config import Settings
-from bot.conversation import notices, payloads
+from bot.conversation import payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.db.session import session_scope
 from bot.language import Language

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot import notices
 from bot.cases import events
 from bot.cases.actors import ensure_may_act
 from bot.cases.enums import EventAction
 from bot.cases.errors import MissingReason, NotPermitted
 from bot.cases.models import Case
+from bot.language import Language
+from bot.notices import Notice
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.outbox.models import OutboxItem
@@ -58,11 +61,6 @@ def reply_to_resident(
 
 
 def _reply_heading(case: Case, asking_for_information: bool) -> str:
-    if case.language == "en":
-        what = "asks for more information" if asking_for_information else "replies"
-        return f"[Case {case.number}] The comprehensive governance centre {what}:"
-    traditional = case.language == "zh-Hant"
-    if asking_for_information:
-        ask = "綜治中心請您補充材料：" if traditional else "综治中心请您补充材料："
-        return f"【案件 {case.number}】{ask}"
-    return f"【案件 {case.number}】" + ("綜治中心回覆：" if traditional else "综治中心回复：")
+    notice = Notice.STAFF_ASKS_FOR_INFORMATION if asking_for_information else Notice.STAFF_REPLY
+    language = case.language if case.language in set(Language) else Language.SIMPLIFIED
+    return notices.text(notice, Language(language), number=case.number)

@@ -23,7 +23,7 @@ from bot.db.errors import DomainError
 from bot.district import profile_of
 from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey, SurveyOptOut
-from bot.followups.texts import NoticeKind, notice
+from bot.notices import Notice, case_notice
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.residents.enums import Channel
@@ -48,24 +48,24 @@ def on_status_change(
 ) -> None:
     """Tells the resident about the change, and schedules the survey once a case is resolved."""
     if new is CaseStatus.ACCEPTED:
-        notify(session=session, case=case, kind=NoticeKind.ACCEPTED)
+        notify(session=session, case=case, kind=Notice.CASE_ACCEPTED)
     elif new is CaseStatus.REJECTED:
-        notify(session=session, case=case, kind=NoticeKind.REJECTED, note=note)
+        notify(session=session, case=case, kind=Notice.CASE_REJECTED, note=note)
     elif new is CaseStatus.RESOLVED:
-        notify(session=session, case=case, kind=NoticeKind.RESOLVED, note=case.resolution)
+        notify(session=session, case=case, kind=Notice.CASE_RESOLVED, note=case.resolution)
         schedule_survey(session=session, case=case)
     elif old is CaseStatus.RESOLVED and new is CaseStatus.IN_PROGRESS and actor != SURVEY_ACTOR:
         # Reopened by staff; a reopening after the survey is answered in the same conversation.
-        notify(session=session, case=case, kind=NoticeKind.REOPENED)
+        notify(session=session, case=case, kind=Notice.CASE_REOPENED)
 
 
-def notify(*, session: Session, case: Case, kind: NoticeKind, note: str | None = None) -> bool:
+def notify(*, session: Session, case: Case, kind: Notice, note: str | None = None) -> bool:
     """Queues a notice to the resident on the case's channel; False if they cannot be reached."""
     address = _address(case)
     if address is None:
         return False
     channel, recipient = address
-    text = notice(
+    text = case_notice(
         kind,
         language=case.resident.language,
         number=case.number,

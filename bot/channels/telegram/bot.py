@@ -26,11 +26,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot import notices
 from bot.cases import attachments
 from bot.cases.attachments import AttachmentLimits, AttachmentRejected
 from bot.channels.telegram import rendering, service
 from bot.config import Settings
-from bot.conversation import notices
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.relay import Inbound, InvalidMessage, Outcome, Relay, Reply
 from bot.db.session import session_scope

@@ -1,5 +1,12 @@
 # ruff: noqa: E501  (resident-facing texts read better unbroken)
-"""What the gateway itself says, when Rasa cannot: everything else lives in the Rasa domain."""
+"""What the assistant says on its own, outside Rasa's responses: one table for every such text.
+
+Two kinds: what the gateway says when Rasa cannot (busy, too long, a sticker…), and what is sent
+to a resident about their case without their asking (a status notice, the heading of a staff
+reply), written to the outbox. Everything said in a dialogue lives in the Rasa domain.
+
+In the kernel because the gateway's relay and channels and the follow-ups domain both speak it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,7 @@ from bot.language import Language, for_reply
 
 
 class Notice(StrEnum):
+    # The gateway, in a conversation turn.
     BUSY = "busy"
     NO_REPLY = "no_reply"
     RATE_LIMITED = "rate_limited"
@@ -24,6 +32,13 @@ class Notice(StrEnum):
     MAIN_MENU = "main_menu"
     FILE_ATTACHED = "file_attached"
     FILE_REJECTED = "file_rejected"
+    # About a resident's case, through the outbox.
+    CASE_ACCEPTED = "case_accepted"
+    CASE_REJECTED = "case_rejected"
+    CASE_RESOLVED = "case_resolved"
+    CASE_REOPENED = "case_reopened"
+    STAFF_REPLY = "staff_reply"
+    STAFF_ASKS_FOR_INFORMATION = "staff_asks_for_information"
 
 
 _TEXTS: dict[Notice, dict[Language, str]] = {
@@ -88,6 +103,33 @@ _TEXTS: dict[Notice, dict[Language, str]] = {
         Language.SIMPLIFIED: "这种消息我处理不了，请打字告诉我。",
         Language.ENGLISH: "I can't handle this kind of message. Please type instead.",
     },
+    Notice.CASE_ACCEPTED: {
+        Language.SIMPLIFIED: "您的事项 {number} 已受理，工作人员会尽快联系您。办理期限到 {due}。",
+        Language.ENGLISH: "Your case {number} has been accepted. Staff will contact you soon. It is due to be handled by {due}.",
+    },
+    Notice.CASE_REJECTED: {
+        Language.SIMPLIFIED: "您的事项 {number} 未被受理。原因：{note}\n如有疑问，可以到所在村（社区）百姓说事室咨询，或拨打 12345。",
+        Language.ENGLISH: "Your case {number} was not accepted. Reason: {note}\nIf you have questions, ask at your village's mediation room or call 12345.",
+    },
+    Notice.CASE_RESOLVED: {
+        Language.SIMPLIFIED: "您的事项 {number} 已办结。处理结果：{note}\n过几天我们会问问您是否满意。",
+        Language.ENGLISH: "Your case {number} has been resolved. Result: {note}\nIn a few days we will ask whether you are satisfied.",
+    },
+    Notice.CASE_REOPENED: {
+        Language.SIMPLIFIED: "谢谢您的反馈。您的事项 {number} 已重新办理，主管人员会跟进，工作人员会再联系您。",
+        Language.ENGLISH: "Thank you for telling us. Your case {number} has been reopened; a supervisor will follow it up and staff will contact you again.",
+    },
+    # Headings of a staff member's message; Traditional written out (回覆, not a converted 回復).
+    Notice.STAFF_REPLY: {
+        Language.SIMPLIFIED: "【案件 {number}】综治中心回复：",
+        Language.TRADITIONAL: "【案件 {number}】綜治中心回覆：",
+        Language.ENGLISH: "[Case {number}] The comprehensive governance centre replies:",
+    },
+    Notice.STAFF_ASKS_FOR_INFORMATION: {
+        Language.SIMPLIFIED: "【案件 {number}】综治中心请您补充材料：",
+        Language.TRADITIONAL: "【案件 {number}】綜治中心請您補充材料：",
+        Language.ENGLISH: "[Case {number}] The comprehensive governance centre asks for more information:",
+    },
 }
 
 
@@ -108,7 +150,15 @@ def notice_for_attachment(
 
 
 def text(notice: Notice, language: Language, **values: str) -> str:
+    """The text in `language` (Traditional converted from Simplified unless written out)."""
     texts = _TEXTS[notice]
-    if language is Language.ENGLISH:
-        return texts[Language.ENGLISH].format(**values)
+    if language in texts:
+        return texts[language].format(**values)
     return for_reply(texts[Language.SIMPLIFIED].format(**values), language)
+
+
+def case_notice(notice: Notice, *, language: str, number: str, note: str = "", due: str = "") -> str:
+    """A notice about a case for the outbox: English, or Simplified Chinese (the delivery
+    converts it for a resident who writes Traditional); a missing note or date reads "—"."""
+    chosen = Language.ENGLISH if language == Language.ENGLISH else Language.SIMPLIFIED
+    return _TEXTS[notice][chosen].format(number=number, note=note or "—", due=due or "—")
