@@ -282,3 +282,10 @@ def test_allowed_targets_list_what_a_role_may_do_next() -> None:
     ]
     assert allowed_targets(CaseStatus.ACCEPTED, ActorRole.RESIDENT) == [CaseStatus.WITHDRAWN]
     assert allowed_targets(CaseStatus.CLOSED, ActorRole.ADMIN) == []
+
+
+def test_a_resident_may_withdraw_exactly_what_the_table_lets_them() -> None:
+    from bot.cases.transitions import ALLOWED, WITHDRAWABLE
+
+    assert {CaseStatus.REGISTERED, CaseStatus.ACCEPTED} == WITHDRAWABLE
+    assert all((status, CaseStatus.WITHDRAWN) in ALLOWED for status in WITHDRAWABLE)
