@@ -12,6 +12,7 @@ import re
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import opencc
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -29,6 +30,16 @@ class Language(StrEnum):
 
 
 DEFAULT = Language.SIMPLIFIED
+
+# The languages text is *written* in: the knowledge content and the console keep a Chinese and an
+# English text; Traditional Chinese is converted from the Simplified one when it is sent.
+Written = Literal["zh", "en"]
+WRITTEN: tuple[Written, ...] = ("zh", "en")
+
+
+def written(language: Language | str | None) -> Written:
+    """The written text to take for `language` (English, or the Chinese text for both scripts)."""
+    return "en" if language == Language.ENGLISH else "zh"
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -46,3 +46,10 @@ def test_traditional_is_read_as_simplified_and_answered_in_traditional() -> None
     assert for_reply("调解是免费的吗", HANT) == "調解是免費的嗎"
     assert for_reply("调解是免费的吗", ZH) == "调解是免费的吗"
     assert for_understanding("How do I report a scam?") == "How do I report a scam?"
+
+
+def test_both_chinese_scripts_read_the_chinese_text_english_the_english() -> None:
+    from bot.language import Language, written
+
+    assert [written(item) for item in Language] == ["zh", "zh", "en"]
+    assert written(None) == "zh" and written("en") == "en"

@@ -7,7 +7,6 @@ never drift apart; the labels of the store's vocabularies live here.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
 
 from bot.actors import ActorRole
 from bot.cases import labels
@@ -19,9 +18,11 @@ from bot.cases.enums import (
     EventAction,
     ResolutionOutcome,
 )
+from bot.language import Written, written
 from bot.staff.enums import StaffRole
 
-ConsoleLanguage = Literal["zh", "en"]
+# The console is written in Chinese and English (bot.language.Written).
+ConsoleLanguage = Written
 LANGUAGE_COOKIE = "shuoshi_console_lang"
 
 # Status and kind labels are bot.cases.labels' (the resident's words too).
@@ -135,4 +136,4 @@ class Translator:
 
 
 def language_of(value: str | None) -> ConsoleLanguage:
-    return "en" if value == "en" else "zh"
+    return written(value)
