@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot import transcript
@@ -115,3 +116,17 @@ def forget_resident(*, session: Session, resident: Resident) -> None:
             OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP, OutboxStatus.FAILED]),
         )
     )
+
+
+def status_counts(*, session: Session, kind: OutboxKind, dedupe_prefix: str) -> dict[str, int]:
+    """How the items of `kind` whose dedupe key starts with `dedupe_prefix` stand, per status
+    (every status named, 0 when none)."""
+    rows = session.execute(
+        select(OutboxItem.status, func.count())
+        .where(OutboxItem.kind == kind, OutboxItem.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+        .group_by(OutboxItem.status)
+    ).all()
+    counts: Counter[str] = Counter({status.value: 0 for status in OutboxStatus})
+    for status, count in rows:
+        counts[OutboxStatus(status).value] = int(count)
+    return dict(counts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -111,6 +113,37 @@ def add_guardian(
 def confirm_guardian(*, session: Session, guardianship: Guardianship) -> None:
     guardianship.confirmed_at = db_now(session=session)
     session.flush()
+
+
+def guardianship(*, session: Session, resident: Resident, guardian: Resident) -> Guardianship | None:
+    """The link between `resident` and `guardian`, confirmed or not."""
+    return session.scalar(
+        select(Guardianship).where(
+            Guardianship.resident_id == resident.id, Guardianship.guardian_id == guardian.id
+        )
+    )
+
+
+def confirmed_guardians(*, session: Session, resident: Resident) -> Sequence[Guardianship]:
+    """The resident's confirmed guardians."""
+    return session.scalars(
+        select(Guardianship)
+        .where(Guardianship.resident_id == resident.id, Guardianship.confirmed_at.is_not(None))
+        .order_by(Guardianship.id)
+    ).all()
+
+
+def remove_guardians(*, session: Session, resident: Resident) -> int:
+    """Unlinks every guardian of the resident; returns how many there were."""
+    links = [
+        link.id
+        for link in session.scalars(select(Guardianship).where(Guardianship.resident_id == resident.id))
+    ]
+    if links:
+        session.execute(delete(Guardianship).where(Guardianship.id.in_(links)))
+        session.expire(resident, ["guardianships"])
+    session.flush()
+    return len(links)
 
 
 def _channel(value: Channel | str) -> Channel:
