@@ -18,7 +18,7 @@ test:
 	@bash scripts/test.sh
 
 lint: setup
-	@.venv/bin/ruff check . && .venv/bin/mypy
+	@.venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/lint-imports
 
 clean:
 	rm -rf models var .rasa

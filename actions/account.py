@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
 from bot.db.session import session_scope
-from bot.residents import erasure
+from bot.flows import erasure
 from bot.residents import service as residents
 
 

@@ -13,8 +13,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
+from bot.cases import labels
 from bot.cases.errors import IllegalTransition, NotPermitted
+from bot.cases.transitions import WITHDRAWABLE
 from bot.db.session import session_scope
+from bot.flows import status as status_flow
 from bot.intake import routes
 from bot.intake import service as intake
 
@@ -63,7 +66,7 @@ class ActionMyCases(Action):
             buttons = [
                 _withdraw_button(case.number, language)
                 for case in found
-                if case.status in intake.WITHDRAWABLE
+                if case.status in WITHDRAWABLE
             ]
         dispatcher.utter_message(response="utter_my_cases", cases=lines, buttons=buttons)
         return []
@@ -87,8 +90,8 @@ class ActionPrepareWithdraw(Action):
                 if case is None:
                     dispatcher.utter_message(response="utter_case_not_found", case_number=number)
                     return [SlotSet("withdraw_number", None)]
-                if case.status not in intake.WITHDRAWABLE:
-                    status = intake.STATUS_LABELS[case.status][1 if language == "en" else 0]
+                if case.status not in WITHDRAWABLE:
+                    status = labels.status_for_resident(case.status, language)
                     dispatcher.utter_message(
                         response="utter_case_not_withdrawable", case_number=case.number, status=status
                     )
@@ -98,7 +101,7 @@ class ActionPrepareWithdraw(Action):
                 candidates = [
                     case
                     for case in intake.cases_of(session=session, resident=resident)
-                    if case.status in intake.WITHDRAWABLE
+                    if case.status in WITHDRAWABLE
                 ]
             if not candidates:
                 dispatcher.utter_message(response="utter_nothing_to_withdraw")
@@ -155,9 +158,9 @@ class ActionWithdrawCase(Action):
                 dispatcher.utter_message(response="utter_case_not_found", case_number=number)
                 return [SlotSet("withdraw_number", None)]
             try:
-                intake.withdraw(session=session, resident=resident, case=case)
+                status_flow.withdraw(session=session, resident=resident, case=case)
             except (IllegalTransition, NotPermitted):
-                status = intake.STATUS_LABELS[case.status][1 if language == "en" else 0]
+                status = labels.status_for_resident(case.status, language)
                 dispatcher.utter_message(
                     response="utter_case_not_withdrawable", case_number=case.number, status=status
                 )

@@ -3,9 +3,11 @@ steering actions (cancel, go back, start over). Thin adapters over bot.intake.""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,6 +23,8 @@ from bot.intake import service as intake
 from bot.intake.dialogue import DISPUTE_FORM, PETITION_FORM, Message, Reading
 
 REQUESTED_SLOT = "requested_slot"
+
+logger = logging.getLogger(__name__)
 
 
 def _profile() -> DistrictProfile:
@@ -285,7 +289,18 @@ class ActionSubmitIntake(Action):
                     started_at=intake_started_at(tracker, self.form),
                 )
                 receipt = intake.receipt(case=case, profile=intake.profile(session))
-        except (DomainError, ValueError):
+        except ValidationError as error:
+            # The answers did not make a valid case (the form let through what the store refuses):
+            # the fields and the rules that failed, never the values (they are personal data).
+            failed = ", ".join(
+                f"{'.'.join(str(part) for part in item['loc'])}: {item['type']}" for item in error.errors()
+            )
+            logger.warning("%s: the answers are not a valid case (%s)", self.name(), failed)
+            dispatcher.utter_message(response="utter_intake_failed")
+            return []
+        except DomainError as error:
+            # A store rule refused it; its message names the rule and no personal data.
+            logger.warning("%s: the case store refused it: %s (%s)", self.name(), error.code, error)
             dispatcher.utter_message(response="utter_intake_failed")
             return []
         response = (

@@ -18,9 +18,9 @@ from actions.common import resident_of, settings
 from bot.cases import service as cases
 from bot.cases.enums import CaseCategory, CaseKind
 from bot.cases.schemas import CaseCreate
-from bot.conversation.language import Language
 from bot.db.session import session_scope
 from bot.district import load_profile
+from bot.language import Language
 from bot.residents.enums import Channel
 from bot.scams import alerts, guardians, rules
 from bot.scams.guardians import GuardianEvent, InvalidGuardianCode

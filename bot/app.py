@@ -21,14 +21,14 @@ from bot import health
 from bot.channels.telegram.bot import TelegramChannel
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.web.routes import router as web_router
+from bot.channels.web.scam_check import router as scam_router
 from bot.config import Settings, load_settings
 from bot.console.setup import install as install_console
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import InvalidMessage, Relay
+from bot.delivery.dispatcher import Dispatcher
 from bot.district import load_profile
-from bot.outbox.dispatcher import Dispatcher
-from bot.scams.routes import router as scam_router
 
 logger = logging.getLogger(__name__)
 

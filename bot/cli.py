@@ -42,7 +42,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _followups_dispatch(args: argparse.Namespace) -> int:
-    from bot.outbox.dispatch_once import dispatch_once
+    from bot.delivery.dispatch_once import dispatch_once
 
     report = asyncio.run(dispatch_once(load_settings()))
     print(report)
@@ -50,9 +50,9 @@ def _followups_dispatch(args: argparse.Namespace) -> int:
 
 
 def _staff_add(args: argparse.Namespace) -> int:
-    from bot.console import service as console
     from bot.db.errors import DomainError
     from bot.db.session import session_scope
+    from bot.staff import accounts
 
     if not args.password_stdin:
         print("give the password on standard input, with --password-stdin", file=sys.stderr)
@@ -60,7 +60,7 @@ def _staff_add(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\r\n")
     try:
         with session_scope(load_settings()) as session:
-            staff = console.add_staff(
+            staff = accounts.add_staff(
                 session=session,
                 username=args.username,
                 password=password,
@@ -76,10 +76,10 @@ def _staff_add(args: argparse.Namespace) -> int:
 
 
 def _staff_token(args: argparse.Namespace) -> int:
-    from bot.cases import staff as staff_service
-    from bot.console import auth
     from bot.db.errors import DomainError
     from bot.db.session import session_scope
+    from bot.staff import auth
+    from bot.staff import service as staff_service
 
     try:
         with session_scope(load_settings()) as session:
@@ -96,12 +96,12 @@ def _staff_token(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    from bot.cases import queue as case_queue
     from bot.console import exports
-    from bot.console import service as console
     from bot.db.session import session_scope
 
     try:
-        filters = console.CaseFilter(
+        filters = case_queue.CaseFilter(
             status=args.status,
             kind=args.kind,
             township=args.township,
@@ -114,7 +114,7 @@ def _export(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     with session_scope(load_settings()) as session:
-        rows = console.export_rows(session=session, staff=None, filters=filters, channel=f"cli {args.format}")
+        rows = exports.export_rows(session=session, staff=None, filters=filters, channel=f"cli {args.format}")
     data = exports.to_xlsx(rows) if args.format == "xlsx" else exports.to_csv(rows)
     if args.output == "-":
         sys.stdout.buffer.write(data)

@@ -22,9 +22,10 @@ rm -rf var/rasa-test
   --out var/rasa-test/core >var/rasa-test.log 2>&1 || { tail -40 var/rasa-test.log; echo "Rasa test stories failed (var/rasa-test/core)"; exit 1; }
 grep -E "Correct:|Failed stories|Accuracy" var/rasa-test.log | head -5 || true
 
-step "ruff and mypy"
+step "ruff, mypy and the layer contract (lint-imports)"
 .venv/bin/ruff check .
 .venv/bin/mypy
+.venv/bin/lint-imports
 
 step "pytest"
 # The store tests also run on PostgreSQL when this machine's server answers (a throwaway

@@ -19,16 +19,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.cases import service as cases
-from bot.cases import staff
-from bot.cases.models import Case, StaffUser
+from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate
 from bot.config import DatabaseSettings, Settings
 from bot.db.migrate import upgrade
-from bot.db.registry import metadata
 from bot.db.session import dispose_engine, get_engine, session_scope
 from bot.district import DistrictProfile, attach_profile, load_profile
+from bot.registry import metadata
 from bot.residents import service as residents
 from bot.residents.models import Resident
+from bot.staff import service as staff
+from bot.staff.models import StaffUser
 
 POSTGRES_ENV = "SHUOSHI_TEST_POSTGRES_URL"
 

@@ -35,8 +35,8 @@ from bot.cases.models import Case
 from bot.config import Settings
 from bot.db import migrate
 from bot.db.session import session_scope
-from bot.launcher.processes import Service, all_services, stop_all, wait_until_ready
-from bot.launcher.training import ensure_model, model_path
+from bot.launcher.processes import Service, all_services, rasa_run_command, stop_all, wait_until_ready
+from bot.launcher.training import ensure_model
 from bot.residents import service as residents
 
 BUSY = ("系统正忙", "The service is busy", "系統正忙")
@@ -255,20 +255,9 @@ def bare_rasa_service(settings: Settings, port: int) -> Service:
     env = settings.rasa_environment()
     return Service(
         name="bare-rasa",
-        command=[
-            str(settings.rasa_executable),
-            "run",
-            "--model",
-            str(model_path(settings)),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(credentials),
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        command=rasa_run_command(
+            settings, endpoints=endpoints, credentials=credentials, interface="127.0.0.1", port=port
+        ),
         env=env,
         ready_url=f"http://127.0.0.1:{port}/",
         log_path=var_dir / "log" / "bare-rasa.log",

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases.models import Attachment, Case
 from bot.config import Settings
 from bot.db.clock import db_now
-from bot.db.errors import DomainError
+from bot.db.errors import DomainError, NotFound
 from bot.residents.models import Resident
 
 
@@ -146,3 +148,28 @@ def attach_to_open_case(
     if case is None:
         return None
     return store(session=session, settings=settings, resident=resident, data=data, case=case, limits=limits)
+
+
+def forget_resident(*, session: Session, settings: Settings, resident: Resident) -> int:
+    """Erasure, the attachments' part: the files the resident sent are deleted (the rows stay,
+    without a path). Returns how many."""
+    files = session.scalars(
+        select(Attachment).where(Attachment.resident_id == resident.id, Attachment.path.is_not(None))
+    ).all()
+    for attachment in files:
+        delete(session=session, settings=settings, attachment=attachment)
+    return len(files)
+
+
+def of_case(*, session: Session, case: Case) -> Sequence[Attachment]:
+    return session.scalars(
+        select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
+    ).all()
+
+
+def get_of_case(*, session: Session, case: Case, attachment_id: int) -> Attachment:
+    """One of the case's attachments whose file is still kept."""
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id or attachment.path is None:
+        raise NotFound(f"case {case.number}: no attachment #{attachment_id}")
+    return attachment

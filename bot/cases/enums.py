@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bot.district.kinds import CaseKind
 
-class CaseKind(StrEnum):
-    DISPUTE = "dispute"  # 矛盾纠纷
-    PETITION = "petition"  # 信访事项
-    CONSULTATION = "consultation"  # a resident asked to talk to a person
+__all__ = [
+    "CATEGORY_LABELS",
+    "OPEN_STATUSES",
+    "RESOLVED_STATUSES",
+    "CaseCategory",
+    "CaseKind",
+    "CaseStatus",
+    "ContactPreference",
+    "EventAction",
+    "ResolutionOutcome",
+]
 
 
 class CaseStatus(StrEnum):
@@ -95,26 +103,6 @@ class ResolutionOutcome(StrEnum):
     NO_AGREEMENT = "no_agreement"  # 调解不成: told about other routes (arbitration, court)
     ANSWERED = "answered"  # the request was answered or handled (petitions, consultations)
     REFERRED = "referred"  # handed to the body responsible
-
-
-class ActorRole(StrEnum):
-    """Who makes a change."""
-
-    RESIDENT = "resident"
-    CASEWORKER = "caseworker"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-    SYSTEM = "system"  # the assistant itself, the follow-up dispatcher
-
-
-class StaffRole(StrEnum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    CASEWORKER = "caseworker"
-
-    @property
-    def actor_role(self) -> ActorRole:
-        return ActorRole(self.value)
 
 
 class EventAction(StrEnum):

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bot.db.errors import DomainError, NotFound
+from bot.db.errors import DomainError, NotFound, NotPermitted
+
+# NotPermitted is the kernel's (staff accounts raise it too); named here with the case rules.
+__all__ = [
+    "CaseNotFound",
+    "DeadlineError",
+    "IllegalTransition",
+    "InvalidCase",
+    "MissingReason",
+    "NotPermitted",
+]
 
 
 class CaseNotFound(NotFound):
@@ -25,12 +35,6 @@ class MissingReason(DomainError):
     """The change needs a reason, a resolution or an outcome that was not given."""
 
     code = "missing_reason"
-
-
-class NotPermitted(DomainError):
-    """The actor may not do this to this case (wrong role, outside their township, not their case)."""
-
-    code = "not_permitted"
 
 
 class DeadlineError(DomainError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.cases.actors import Actor
+from bot.actors import Actor
 from bot.cases.enums import CaseStatus, EventAction
 from bot.cases.models import Case, CaseEvent
 

@@ -28,7 +28,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy import case as sql_case
@@ -41,7 +41,26 @@ from bot.cases.models import Case
 from bot.district import profile_of
 
 GroupBy = Literal["township", "kind", "category"]
-_GROUP_COLUMNS = {"township": Case.township, "kind": Case.kind, "category": Case.category}
+GROUP_COLUMNS = {"township": Case.township, "kind": Case.kind, "category": Case.category}
+
+
+class SatisfactionCounts(Protocol):
+    """(satisfied, answered) follow-up answers per group (None: the whole selection), or None.
+
+    The follow-ups domain owns the surveys (`bot.followups.figures.satisfaction_counts`);
+    `bot.flows.figures` hands it in, so this module reads no other domain's table.
+    """
+
+    def __call__(
+        self,
+        *,
+        session: Session,
+        period: Period,
+        township: str | None = None,
+        kind: CaseKind | None = None,
+        category: CaseCategory | None = None,
+        by: GroupBy | None = None,
+    ) -> dict[str | None, tuple[int, int]] | None: ...
 
 
 @dataclass(frozen=True)
@@ -96,9 +115,11 @@ def figures(
     kind: CaseKind | None = None,
     category: CaseCategory | None = None,
     today: date | None = None,
+    satisfaction: SatisfactionCounts | None = None,
 ) -> Figures:
-    """The figures for the cases received in `period` that match the filters."""
-    rows = _aggregate(session, period, township, kind, category, today, group=None)
+    """The figures for the cases received in `period` that match the filters (满意率 and the
+    follow-up counts only with `satisfaction`; bot.flows.figures gives it)."""
+    rows = _aggregate(session, period, township, kind, category, today, group=None, satisfaction=satisfaction)
     return rows[0] if rows else _empty(None)
 
 
@@ -111,9 +132,15 @@ def figures_by(
     kind: CaseKind | None = None,
     category: CaseCategory | None = None,
     today: date | None = None,
+    satisfaction: SatisfactionCounts | None = None,
 ) -> list[Figures]:
     """The figures per township, kind or category: every township and kind, the categories present."""
-    found = {row.group: row for row in _aggregate(session, period, township, kind, category, today, group=by)}
+    found = {
+        row.group: row
+        for row in _aggregate(
+            session, period, township, kind, category, today, group=by, satisfaction=satisfaction
+        )
+    }
     if by == "township":
         names = [item.name for item in profile_of(session).townships if township in (None, item.name)]
     elif by == "kind":
@@ -122,43 +149,6 @@ def figures_by(
         names = [item.value for item in CaseCategory if item.value in found]
     extra = sorted(name for name in found if name is not None and name not in names)
     return [found.get(name) or _empty(name) for name in [*names, *extra]]
-
-
-def satisfaction_counts(
-    *,
-    session: Session,
-    period: Period,
-    township: str | None = None,
-    kind: CaseKind | None = None,
-    category: CaseCategory | None = None,
-    by: GroupBy | None = None,
-) -> dict[str | None, tuple[int, int]] | None:
-    """(satisfied, answered) follow-up answers about the selected cases, per group (None: the
-    whole selection). "Satisfied" is 满意 or 基本满意; unanswered surveys do not count."""
-    from bot.followups.enums import Rating, SurveyStatus
-    from bot.followups.models import Survey
-
-    group_column = _GROUP_COLUMNS[by] if by is not None else None
-    columns: list[Any] = [
-        _count(Survey.rating.in_([r for r in Rating if r.counts_as_satisfied])).label("satisfied"),
-        func.count(Survey.id).label("answered"),
-    ]
-    if group_column is not None:
-        columns.insert(0, group_column.label("group"))
-    statement = _cohort(
-        select(*columns).select_from(Survey).join(Case, Survey.case_id == Case.id),
-        session,
-        period,
-        township,
-        kind,
-        category,
-        group_column,
-    ).where(Survey.status == SurveyStatus.ANSWERED)
-    counts: dict[str | None, tuple[int, int]] = {}
-    for row in session.execute(statement).mappings():
-        key = row.get("group")
-        counts[None if key is None else str(getattr(key, "value", key))] = (row["satisfied"], row["answered"])
-    return counts
 
 
 def _aggregate(
@@ -170,6 +160,7 @@ def _aggregate(
     today: date | None,
     *,
     group: GroupBy | None,
+    satisfaction: SatisfactionCounts | None,
 ) -> list[Figures]:
     on = today or district_today(session=session)
     resolved = Case.status.in_(RESOLVED_STATUSES)
@@ -177,27 +168,31 @@ def _aggregate(
     columns: list[Any] = [
         func.count(Case.id).label("received"),
         func.count(Case.accepted_at).label("accepted"),
-        _count(Case.status == CaseStatus.REJECTED).label("rejected"),
-        _count(Case.status == CaseStatus.WITHDRAWN).label("withdrawn"),
-        _count(resolved).label("resolved"),
-        _count(overdue_condition(on)).label("overdue"),
-        _count(concluded_dispute).label("disputes_concluded"),
-        _count(and_(concluded_dispute, Case.outcome == ResolutionOutcome.AGREEMENT)).label(
+        count_where(Case.status == CaseStatus.REJECTED).label("rejected"),
+        count_where(Case.status == CaseStatus.WITHDRAWN).label("withdrawn"),
+        count_where(resolved).label("resolved"),
+        count_where(overdue_condition(on)).label("overdue"),
+        count_where(concluded_dispute).label("disputes_concluded"),
+        count_where(and_(concluded_dispute, Case.outcome == ResolutionOutcome.AGREEMENT)).label(
             "disputes_settled"
         ),
     ]
-    group_column = _GROUP_COLUMNS[group] if group is not None else None
+    group_column = GROUP_COLUMNS[group] if group is not None else None
     if group_column is not None:
         columns.insert(0, group_column.label("group"))
-    statement = _cohort(select(*columns), session, period, township, kind, category, group_column)
-    answers = satisfaction_counts(
-        session=session, period=period, township=township, kind=kind, category=category, by=group
+    statement = cohort(select(*columns), session, period, township, kind, category, group_column)
+    answers = (
+        None
+        if satisfaction is None
+        else satisfaction(
+            session=session, period=period, township=township, kind=kind, category=category, by=group
+        )
     )
     rows = []
     for row in session.execute(statement).mappings():
         key = row.get("group")
         key = None if key is None else str(getattr(key, "value", key))
-        satisfaction = None if answers is None else answers.get(key, (0, 0))
+        answered = None if answers is None else answers.get(key, (0, 0))
         rows.append(
             Figures(
                 group=key,
@@ -211,15 +206,15 @@ def _aggregate(
                 disputes_settled=row["disputes_settled"],
                 banjie_rate=rate(row["resolved"], row["received"]),
                 huajie_rate=rate(row["disputes_settled"], row["disputes_concluded"]),
-                followups_answered=None if satisfaction is None else satisfaction[1],
-                followups_satisfied=None if satisfaction is None else satisfaction[0],
-                manyi_rate=None if satisfaction is None else rate(*satisfaction),
+                followups_answered=None if answered is None else answered[1],
+                followups_satisfied=None if answered is None else answered[0],
+                manyi_rate=None if answered is None else rate(*answered),
             )
         )
     return rows
 
 
-def _cohort(
+def cohort(
     statement: Select[Any],
     session: Session,
     period: Period,
@@ -228,7 +223,8 @@ def _cohort(
     category: CaseCategory | None,
     group_column: Any,
 ) -> Select[Any]:
-    """`statement` over the cases received in `period` that match the filters, grouped if asked."""
+    """`statement` over the cases received in `period` that match the filters, grouped if asked
+    (the follow-ups domain counts its surveys over the same cohort)."""
     start, end = bounds(session, period)
     statement = statement.where(Case.created_at >= start, Case.created_at < end)
     if township is not None:
@@ -246,7 +242,7 @@ def bounds(session: Session, period: Period) -> tuple[datetime, datetime]:
     return _start_of(period.start, zone), _start_of(period.end, zone)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
 
 

@@ -1,53 +1,26 @@
-"""Cases, their events and notes, the staff who work them, counters for numbers, attachments."""
+"""Cases, their events and notes, counters for numbers, attachments (staff accounts: bot.staff)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.actors import ActorRole
 from bot.cases.enums import (
-    ActorRole,
     CaseCategory,
     CaseKind,
     CaseStatus,
     ContactPreference,
     EventAction,
     ResolutionOutcome,
-    StaffRole,
 )
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
 from bot.residents.enums import DEFAULT_LANGUAGE, Channel
 from bot.residents.models import Resident
-
-if TYPE_CHECKING:
-    from bot.cases.actors import Actor
-
-
-class StaffUser(Base):
-    """A member of the centre's staff. A township scope limits them to that township's cases."""
-
-    __tablename__ = "staff_users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str | None] = mapped_column(String(64))
-    # argon2id hash (argon2-cffi); never the password.
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[StaffRole] = mapped_column(enum_column(StaffRole))
-    # None: the whole district.
-    township: Mapped[str | None] = mapped_column(String(50))
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
-
-    @property
-    def actor(self) -> Actor:
-        from bot.cases.actors import Actor
-
-        return Actor.of_staff(self)
+from bot.staff.models import StaffUser
 
 
 class Case(Base):

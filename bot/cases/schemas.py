@@ -11,8 +11,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from bot.actors import ActorRole
 from bot.cases.enums import (
-    ActorRole,
     CaseCategory,
     CaseKind,
     CaseStatus,
@@ -20,7 +20,7 @@ from bot.cases.enums import (
     EventAction,
     ResolutionOutcome,
 )
-from bot.residents.enums import DEFAULT_LANGUAGE, Channel, LanguageCode
+from bot.residents.enums import DEFAULT_LANGUAGE, Channel, Language
 from bot.residents.privacy import mask_id_number, mask_name, mask_phone, normalise_phone, validate_id_number
 
 
@@ -61,7 +61,7 @@ class CaseCreate(BaseModel):
     contact_phone: Phone = Field(default=None, repr=False)
     id_number: IdNumber = Field(default=None, repr=False)
     contact_preference: ContactPreference | None = None
-    language: LanguageCode = DEFAULT_LANGUAGE
+    language: Language = DEFAULT_LANGUAGE
     channel: Channel
     elderly: bool = False
     urgent: bool = False

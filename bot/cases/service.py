@@ -9,17 +9,19 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.actors import Actor
 from bot.cases import events, numbering
-from bot.cases.actors import Actor, ensure_may_act
+from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import acceptance_due, local_date
 from bot.cases.enums import CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound, DeadlineError, InvalidCase, MissingReason, NotPermitted
-from bot.cases.models import Case, CaseEvent, CaseNote, StaffUser
+from bot.cases.models import Case, CaseEvent, CaseNote
 from bot.cases.schemas import CaseCreate
-from bot.cases.transitions import SENIOR_STAFF
 from bot.db.clock import db_now
 from bot.district import DistrictProfile, profile_of
 from bot.residents.models import Resident
+from bot.residents.privacy import redact
+from bot.staff.models import StaffUser
 
 RevealableField = Literal["id_number", "contact_phone"]
 
@@ -125,7 +127,7 @@ def assign(*, session: Session, case: Case, staff: StaffUser, actor: Actor) -> C
     ensure_may_act(actor, case)
     if not actor.is_staff:
         raise NotPermitted(f"case {case.number}: only staff assign cases")
-    if actor.role not in SENIOR_STAFF and actor.staff_id != staff.id:
+    if not actor.is_senior and actor.staff_id != staff.id:
         raise NotPermitted(f"case {case.number}: a caseworker may take a case, not assign it to others")
     if staff.township is not None and staff.township != case.township:
         raise NotPermitted(f"case {case.number}: staff #{staff.id} works only on {staff.township}'s cases")
@@ -156,7 +158,7 @@ def add_note(*, session: Session, case: Case, author: StaffUser, text: str) -> C
 def extend_deadline(*, session: Session, case: Case, days: int, actor: Actor, reason: str) -> CaseEvent:
     """Extends the handling deadline once, by at most the profile's limit; supervisors and admins only."""
     ensure_may_act(actor, case)
-    if actor.role not in SENIOR_STAFF:
+    if not actor.is_senior:
         raise NotPermitted(f"case {case.number}: only a supervisor or admin extends a deadline")
     if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS) or case.handle_due is None:
         raise DeadlineError(f"case {case.number}: only an accepted case's handling deadline can be extended")
@@ -194,3 +196,24 @@ def reveal(*, session: Session, case: Case, field: RevealableField, actor: Actor
     session.flush()
     value: str | None = getattr(case, field)
     return value
+
+
+def forget_resident(*, session: Session, resident: Resident, actor: Actor) -> int:
+    """Erasure, this domain's part on the cases: contact phone, ID number and other party go,
+    phone and ID numbers are masked in the free text, and each case records that it happened.
+    The facts (kind, category, township, dates, statuses, outcome) stay for the figures.
+    Returns how many cases."""
+    cases = session.scalars(select(Case).where(Case.resident_id == resident.id).order_by(Case.id)).all()
+    for case in cases:
+        case.contact_phone = None
+        case.id_number = None
+        case.other_party = None
+        case.description = redact(case.description)
+        if case.request is not None:
+            case.request = redact(case.request)
+        if case.resolution is not None:
+            case.resolution = redact(case.resolution)
+        for note in case.notes:
+            note.text = redact(note.text)
+        events.record(session=session, case=case, action=EventAction.PERSONAL_DATA_ERASED, actor=actor)
+    return len(cases)

@@ -6,7 +6,8 @@
         └► withdrawn
 
 Every caller (console, staff API, the resident's "withdraw", the follow-up dispatcher) goes
-through `transition`; none checks statuses on its own.
+through `transition` (by way of `bot.flows.status.change_status`, which adds the notices and the
+survey); none checks statuses on its own.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
+from bot.actors import SENIOR_ROLES, STAFF_ROLES, Actor, ActorRole
 from bot.cases import events
-from bot.cases.actors import Actor, ensure_may_act
+from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import handling_due, local_date
-from bot.cases.enums import ActorRole, CaseKind, CaseStatus, EventAction, ResolutionOutcome
+from bot.cases.enums import CaseKind, CaseStatus, EventAction, ResolutionOutcome
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
 from bot.cases.models import Case, CaseEvent
 from bot.db.clock import db_now
@@ -34,8 +36,8 @@ CLOSED = CaseStatus.CLOSED
 
 RESIDENT = frozenset({ActorRole.RESIDENT})
 SYSTEM = frozenset({ActorRole.SYSTEM})
-STAFF = frozenset({ActorRole.CASEWORKER, ActorRole.SUPERVISOR, ActorRole.ADMIN})
-SENIOR_STAFF = frozenset({ActorRole.SUPERVISOR, ActorRole.ADMIN})
+STAFF = STAFF_ROLES
+SENIOR_STAFF = SENIOR_ROLES  # supervisors and admins (bot.actors says which roles are senior)
 
 ALLOWED: Mapping[tuple[CaseStatus, CaseStatus], frozenset[ActorRole]] = {
     (REGISTERED, ACCEPTED): STAFF,
@@ -49,6 +51,10 @@ ALLOWED: Mapping[tuple[CaseStatus, CaseStatus], frozenset[ActorRole]] = {
     | SYSTEM,  # reopened, e.g. after an unhappy follow-up; reason required
 }
 
+# What a resident may withdraw ("withdraw my case"), read from the table above.
+WITHDRAWABLE = frozenset(
+    old for (old, to), roles in ALLOWED.items() if to is WITHDRAWN and ActorRole.RESIDENT in roles
+)
 # Changes that must say why.
 REASON_REQUIRED = frozenset({(REGISTERED, REJECTED), (RESOLVED, IN_PROGRESS)})
 # The case leaves the centre's hands: closed_at is set.
@@ -129,10 +135,8 @@ def transition(
         note=note,
     )
     session.flush()
-    # Notices and surveys follow from the change itself, whoever made it.
-    from bot.followups.service import on_status_change
-
-    on_status_change(session=session, case=case, old=old, new=target, actor=actor, note=note)
+    # Notices and surveys are not this rule's business: bot.flows.status.change_status calls
+    # this and then the follow-ups.
     return event
 
 

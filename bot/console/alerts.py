@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from bot.console.audit import record as audit_record
 from bot.console.deps import ConsoleStaff, DbSession, csrf_protected
 from bot.console.rendering import render
 from bot.scams import alerts, rules
+from bot.staff.audit import record as audit_record
 
 router = APIRouter(prefix="/console", dependencies=[Depends(csrf_protected)], include_in_schema=False)
 

@@ -13,16 +13,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot import transcript
+from bot.cases import queue as case_queue
 from bot.cases import service as cases
 from bot.cases.enums import CaseStatus, ResolutionOutcome
-from bot.cases.figures import Figures, Period, figures, figures_by
+from bot.cases.figures import Figures, Period
 from bot.cases.schemas import CaseDetail, CaseRead
-from bot.cases.transitions import transition
-from bot.console import service as console
+from bot.console import figures as figures_view
 from bot.console.deps import ApiStaff, DbSession, SeniorApiStaff
-from bot.conversation import transcript
-from bot.conversation.models import Direction
+from bot.flows import replies
+from bot.flows import status as status_flow
+from bot.flows.figures import figures, figures_by
 from bot.residents.enums import Channel
+from bot.staff import accounts
+from bot.transcript.enums import Direction
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 
@@ -45,7 +49,7 @@ class NoteIn(BaseModel):
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1, max_length=console.MAX_REPLY_LENGTH)
+    text: str = Field(min_length=1, max_length=replies.MAX_REPLY_LENGTH)
     # True: the reply asks the resident for more information.
     request_information: bool = False
 
@@ -80,9 +84,9 @@ def me(staff: ApiStaff) -> dict[str, Any]:
 
 @router.get("/cases")
 def list_cases(
-    session: DbSession, staff: ApiStaff, filters: Annotated[console.CaseFilter, Query()]
+    session: DbSession, staff: ApiStaff, filters: Annotated[case_queue.CaseFilter, Query()]
 ) -> dict[str, Any]:
-    page = console.queue(session=session, staff=staff, filters=filters)
+    page = case_queue.queue(session=session, staff=staff, filters=filters)
     return {
         "cases": [_case(row.case) for row in page.rows],
         "page": page.page,
@@ -102,7 +106,7 @@ def get_case(number: str, session: DbSession, staff: ApiStaff) -> dict[str, Any]
 @router.post("/cases/{number}/transition")
 def transition_case(number: str, body: TransitionIn, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    transition(
+    status_flow.change_status(
         session=session,
         case=case,
         to=body.to,
@@ -124,7 +128,7 @@ def add_note(number: str, body: NoteIn, session: DbSession, staff: ApiStaff) -> 
 @router.post("/cases/{number}/reply")
 def reply(number: str, body: ReplyIn, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    item = console.reply_to_resident(
+    item = replies.reply_to_resident(
         session=session,
         case=case,
         staff=staff,
@@ -140,7 +144,7 @@ def assign(number: str, body: AssignIn, session: DbSession, staff: ApiStaff) -> 
     cases.assign(
         session=session,
         case=case,
-        staff=console.get_staff(session=session, staff_id=body.staff_id),
+        staff=accounts.get_staff(session=session, staff_id=body.staff_id),
         actor=staff.actor,
     )
     return _case(case)
@@ -170,7 +174,7 @@ def stats(
 ) -> dict[str, Any]:
     """受理数 (accepted), 办结数 (resolved), 办结率, 化解率, 满意率 and overdue, in total and per
     township, kind and category, for the cases received from `start` to `end`."""
-    default = console.default_period(session=session)
+    default = figures_view.default_period(session=session)
     period = Period(start or default.start, (end + timedelta(days=1)) if end else default.end)
     scope = township or staff.township
     return {

@@ -9,13 +9,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from bot.cases.enums import StaffRole
-from bot.cases.models import StaffUser
 from bot.config import Settings
-from bot.console import auth
 from bot.console.rendering import csrf_key
-from bot.console.service import is_admin, is_senior
 from bot.db.session import session_scope
+from bot.staff import auth
+from bot.staff.enums import StaffRole
+from bot.staff.models import StaffUser
 
 
 @dataclass(frozen=True)
@@ -72,13 +71,13 @@ def console_staff(request: Request, session: DbSession) -> StaffUser:
 
 
 def senior_console_staff(staff: Annotated[StaffUser, Depends(console_staff)]) -> StaffUser:
-    if not is_senior(staff):
+    if not staff.role.is_senior:
         raise Forbidden()
     return staff
 
 
 def admin_console_staff(staff: Annotated[StaffUser, Depends(console_staff)]) -> StaffUser:
-    if not is_admin(staff):
+    if staff.role is not StaffRole.ADMIN:
         raise Forbidden()
     return staff
 
@@ -98,7 +97,7 @@ def api_staff(request: Request, session: DbSession) -> StaffUser:
 
 
 def senior_api_staff(staff: Annotated[StaffUser, Depends(api_staff)]) -> StaffUser:
-    if not is_senior(staff):
+    if not staff.role.is_senior:
         raise Forbidden()
     return staff
 

@@ -1,4 +1,4 @@
-"""The case list as CSV and XLSX files."""
+"""The case list as CSV and XLSX files: the rows (no personal data, audited) and the files."""
 
 from __future__ import annotations
 
@@ -8,8 +8,76 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from sqlalchemy.orm import Session
 
-from bot.console.service import EXPORT_COLUMNS
+from bot.cases import queue
+from bot.cases.queue import CaseFilter
+from bot.district import profile_of
+from bot.staff import audit
+from bot.staff import service as staff_service
+from bot.staff.audit import AuditAction
+from bot.staff.models import StaffUser
+
+EXPORT_COLUMNS = (
+    "number",
+    "kind",
+    "category",
+    "status",
+    "township",
+    "village",
+    "title",
+    "received",
+    "accept_due",
+    "handle_due",
+    "assigned_to",
+    "urgent",
+    "elderly",
+    "outcome",
+    "resolved",
+)
+
+
+def export_rows(
+    *, session: Session, staff: StaffUser | None, filters: CaseFilter, channel: str = "console"
+) -> list[dict[str, Any]]:
+    """The filtered case list for a spreadsheet (no personal data); the export is audited.
+
+    `staff` None is the command line, which sees the whole district.
+    """
+    zone = profile_of(session).zone
+    cases = queue.for_export(session=session, staff=staff, filters=filters)
+    names = staff_service.usernames(session=session)
+    rows = [
+        {
+            "number": case.number,
+            "kind": case.kind.value,
+            "category": case.category.value,
+            "status": case.status.value,
+            "township": case.township,
+            "village": case.village or "",
+            "title": case.title,
+            "received": case.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "accept_due": case.accept_due.isoformat(),
+            "handle_due": case.handle_due.isoformat() if case.handle_due else "",
+            "assigned_to": names.get(case.assigned_to_id, "") if case.assigned_to_id else "",
+            "urgent": "yes" if case.urgent else "",
+            "elderly": "yes" if case.elderly else "",
+            "outcome": case.outcome.value if case.outcome else "",
+            "resolved": case.resolved_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            if case.resolved_at
+            else "",
+        }
+        for case in cases
+    ]
+    audit.record(
+        session=session,
+        action=AuditAction.CASES_EXPORTED,
+        staff=staff,
+        username=None if staff is not None else "cli",
+        target=filters.describe(),
+        detail=f"{len(rows)} cases ({channel})",
+    )
+    return rows
 
 # A cell starting with one of these is a formula to a spreadsheet: a title typed by a resident
 # must never run as one.

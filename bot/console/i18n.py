@@ -7,36 +7,29 @@ never drift apart; the labels of the store's vocabularies live here.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
 
+from bot.actors import ActorRole
+from bot.cases import labels
 from bot.cases.enums import (
     CATEGORY_LABELS,
-    ActorRole,
     CaseCategory,
     CaseKind,
     CaseStatus,
     EventAction,
     ResolutionOutcome,
-    StaffRole,
 )
+from bot.language import Written, written
+from bot.staff.enums import StaffRole
 
-ConsoleLanguage = Literal["zh", "en"]
+# The console is written in Chinese and English (bot.language.Written).
+ConsoleLanguage = Written
 LANGUAGE_COOKIE = "shuoshi_console_lang"
 
+# Status and kind labels are bot.cases.labels' (the resident's words too).
 STATUS: dict[CaseStatus, tuple[str, str]] = {
-    CaseStatus.REGISTERED: ("待受理", "Registered"),
-    CaseStatus.ACCEPTED: ("已受理", "Accepted"),
-    CaseStatus.REJECTED: ("不予受理", "Rejected"),
-    CaseStatus.WITHDRAWN: ("已撤回", "Withdrawn"),
-    CaseStatus.IN_PROGRESS: ("办理中", "In progress"),
-    CaseStatus.RESOLVED: ("已办结", "Resolved"),
-    CaseStatus.CLOSED: ("已关闭", "Closed"),
+    status: (item.zh, item.en) for status, item in labels.STATUS.items()
 }
-KIND: dict[CaseKind, tuple[str, str]] = {
-    CaseKind.DISPUTE: ("矛盾纠纷", "Dispute"),
-    CaseKind.PETITION: ("信访事项", "Petition"),
-    CaseKind.CONSULTATION: ("咨询", "Consultation"),
-}
+KIND: dict[CaseKind, tuple[str, str]] = {kind: (item.zh, item.en) for kind, item in labels.KIND.items()}
 CATEGORY_EN: dict[CaseCategory, str] = {
     CaseCategory.NEIGHBOURS: "Neighbours",
     CaseCategory.FAMILY: "Marriage and family",
@@ -143,4 +136,4 @@ class Translator:
 
 
 def language_of(value: str | None) -> ConsoleLanguage:
-    return "en" if value == "en" else "zh"
+    return written(value)

@@ -10,11 +10,12 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, ResolutionOutcome, StaffRole
+from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, ResolutionOutcome
 from bot.config import Settings
-from bot.console import auth
 from bot.console.i18n import LANGUAGE_COOKIE, Translator, language_of
 from bot.district import load_profile
+from bot.staff import auth
+from bot.staff.enums import StaffRole
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATIC = Path(__file__).parent / "static"

@@ -11,15 +11,14 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from bot.cases import attachments as attachment_store
+from bot.cases import queue as case_queue
 from bot.cases import service as cases
-from bot.cases.enums import CaseStatus, StaffRole
+from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
 from bot.cases.service import RevealableField
-from bot.cases.transitions import transition
-from bot.console import auth, charts, exports
-from bot.console import service as console
-from bot.console.audit import AuditAction
-from bot.console.audit import record as audit_record
+from bot.console import case_page as case_page_view
+from bot.console import charts, exports
+from bot.console import figures as figures_view
 from bot.console.deps import (
     AdminConsoleStaff,
     ConsoleStaff,
@@ -30,6 +29,12 @@ from bot.console.deps import (
 )
 from bot.console.i18n import LANGUAGE_COOKIE
 from bot.console.rendering import render, translator
+from bot.flows import audit_log, replies
+from bot.flows import status as status_flow
+from bot.staff import accounts, auth
+from bot.staff.audit import AuditAction
+from bot.staff.audit import record as audit_record
+from bot.staff.enums import StaffRole
 
 router = APIRouter(prefix="/console", dependencies=[Depends(csrf_protected)], include_in_schema=False)
 
@@ -146,9 +151,9 @@ def queue(
     request: Request,
     session: DbSession,
     staff: ConsoleStaff,
-    filters: Annotated[console.CaseFilter, Query()],
+    filters: Annotated[case_queue.CaseFilter, Query()],
 ) -> Response:
-    page = console.queue(session=session, staff=staff, filters=filters)
+    page = case_queue.queue(session=session, staff=staff, filters=filters)
     return render(request, "queue.html", {"page": page, "filters": filters})
 
 
@@ -158,9 +163,9 @@ def _export_name(extension: str) -> str:
 
 @router.get("/cases/export.csv")
 def export_csv(
-    session: DbSession, staff: ConsoleStaff, filters: Annotated[console.CaseFilter, Query()]
+    session: DbSession, staff: ConsoleStaff, filters: Annotated[case_queue.CaseFilter, Query()]
 ) -> Response:
-    rows = console.export_rows(session=session, staff=staff, filters=filters, channel="csv")
+    rows = exports.export_rows(session=session, staff=staff, filters=filters, channel="csv")
     return Response(
         exports.to_csv(rows),
         media_type="text/csv; charset=utf-8",
@@ -170,9 +175,9 @@ def export_csv(
 
 @router.get("/cases/export.xlsx")
 def export_xlsx(
-    session: DbSession, staff: ConsoleStaff, filters: Annotated[console.CaseFilter, Query()]
+    session: DbSession, staff: ConsoleStaff, filters: Annotated[case_queue.CaseFilter, Query()]
 ) -> Response:
-    rows = console.export_rows(session=session, staff=staff, filters=filters, channel="xlsx")
+    rows = exports.export_rows(session=session, staff=staff, filters=filters, channel="xlsx")
     return Response(
         exports.to_xlsx(rows),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -186,14 +191,14 @@ def export_xlsx(
 @router.get("/cases/{number}")
 def case_page(request: Request, number: str, session: DbSession, staff: ConsoleStaff) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    view = console.case_view(session=session, case=case, staff=staff)
+    view = case_page_view.case_view(session=session, case=case, staff=staff)
     return render(request, "case.html", {"view": view, "case": case, "detail": view.detail})
 
 
 @router.get("/cases/{number}/print")
 def case_print(request: Request, number: str, session: DbSession, staff: ConsoleStaff) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    view = console.case_view(session=session, case=case, staff=staff)
+    view = case_page_view.case_view(session=session, case=case, staff=staff)
     return render(request, "print.html", {"view": view, "case": case, "detail": view.detail})
 
 
@@ -208,7 +213,7 @@ def change_status(
     outcome: Annotated[str, Form()] = "",
 ) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    transition(
+    status_flow.change_status(
         session=session,
         case=case,
         to=to,
@@ -228,7 +233,7 @@ def assign(
     cases.assign(
         session=session,
         case=case,
-        staff=console.get_staff(session=session, staff_id=staff_id),
+        staff=accounts.get_staff(session=session, staff_id=staff_id),
         actor=staff.actor,
     )
     return _back_to(number)
@@ -248,11 +253,11 @@ def reply(
     number: str,
     session: DbSession,
     staff: ConsoleStaff,
-    text: Annotated[str, Form(max_length=console.MAX_REPLY_LENGTH)] = "",
+    text: Annotated[str, Form(max_length=replies.MAX_REPLY_LENGTH)] = "",
     purpose: Annotated[str, Form()] = "reply",
 ) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    console.reply_to_resident(
+    replies.reply_to_resident(
         session=session, case=case, staff=staff, text=text, asking_for_information=purpose == "request_info"
     )
     return _back_to(number)
@@ -281,7 +286,7 @@ def reveal(
 ) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
     value = cases.reveal(session=session, case=case, field=field, actor=staff.actor)
-    view = console.case_view(session=session, case=case, staff=staff)
+    view = case_page_view.case_view(session=session, case=case, staff=staff)
     view.revealed[field] = value
     return render(request, "case.html", {"view": view, "case": case, "detail": view.detail})
 
@@ -291,7 +296,7 @@ def attachment(
     request: Request, number: str, attachment_id: int, session: DbSession, staff: ConsoleStaff
 ) -> Response:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
-    found = console.attachment_of(session=session, case=case, attachment_id=attachment_id, staff=staff)
+    found = case_page_view.attachment_of(session=session, case=case, attachment_id=attachment_id, staff=staff)
     data = attachment_store.read(settings=settings_of(request), attachment=found)
     return Response(
         data,
@@ -312,13 +317,13 @@ def figures_page(
     end: Annotated[date | None, Query()] = None,
     township: Annotated[str | None, Query(max_length=50)] = None,
 ) -> Response:
-    default = console.default_period(session=session)
+    default = figures_view.default_period(session=session)
     first = start or default.start
     last = end or (default.end - timedelta(days=1))
     if last < first:
         first, last = last, first
     chosen = township or staff.township or None
-    report = console.figures_report(
+    report = figures_view.figures_report(
         session=session, period=Period(first, last + timedelta(days=1)), township=chosen
     )
     tr = translator(request)
@@ -368,7 +373,7 @@ def figures_page(
 
 @router.get("/staff")
 def staff_page(request: Request, session: DbSession, admin: AdminConsoleStaff) -> Response:
-    return render(request, "staff.html", {"people": console.list_staff(session=session), "token": None})
+    return render(request, "staff.html", {"people": accounts.list_staff(session=session), "token": None})
 
 
 @router.post("/staff")
@@ -381,7 +386,7 @@ def add_staff(
     township: Annotated[str, Form(max_length=50)] = "",
     display_name: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    console.add_staff(
+    accounts.add_staff(
         session=session,
         username=username,
         password=password,
@@ -397,8 +402,8 @@ def add_staff(
 def set_active(
     staff_id: int, session: DbSession, admin: AdminConsoleStaff, active: Annotated[str, Form()]
 ) -> Response:
-    target = console.get_staff(session=session, staff_id=staff_id)
-    console.set_active(session=session, target=target, active=active == "1", by=admin)
+    target = accounts.get_staff(session=session, staff_id=staff_id)
+    accounts.set_active(session=session, target=target, active=active == "1", by=admin)
     return RedirectResponse("/console/staff", status_code=303)
 
 
@@ -409,26 +414,26 @@ def reset_password(
     admin: AdminConsoleStaff,
     password: Annotated[str, Form(max_length=256)],
 ) -> Response:
-    target = console.get_staff(session=session, staff_id=staff_id)
-    console.reset_password(session=session, target=target, password=password, by=admin)
+    target = accounts.get_staff(session=session, staff_id=staff_id)
+    accounts.reset_password(session=session, target=target, password=password, by=admin)
     return RedirectResponse("/console/staff", status_code=303)
 
 
 @router.post("/staff/{staff_id}/tokens")
 def issue_token(request: Request, staff_id: int, session: DbSession, admin: AdminConsoleStaff) -> Response:
-    target = console.get_staff(session=session, staff_id=staff_id)
+    target = accounts.get_staff(session=session, staff_id=staff_id)
     token = auth.issue_token(session=session, staff=target)
     return render(
         request,
         "staff.html",
-        {"people": console.list_staff(session=session), "token": token, "token_for": target.username},
+        {"people": accounts.list_staff(session=session), "token": token, "token_for": target.username},
     )
 
 
 @router.post("/staff/{staff_id}/tokens/revoke")
 def revoke_tokens(staff_id: int, session: DbSession, admin: AdminConsoleStaff) -> Response:
-    target = console.get_staff(session=session, staff_id=staff_id)
-    console.revoke_staff_tokens(session=session, target=target, by=admin)
+    target = accounts.get_staff(session=session, staff_id=staff_id)
+    accounts.revoke_staff_tokens(session=session, target=target, by=admin)
     return RedirectResponse("/console/staff", status_code=303)
 
 
@@ -440,7 +445,7 @@ def audit_page(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     username: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    rows, more = console.audit_log(session=session, page=page, username=username or None)
+    rows, more = audit_log.audit_log(session=session, page=page, username=username or None)
     return render(
         request, "audit.html", {"rows": rows, "more": more, "page": page, "username": username or ""}
     )

@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from bot import language as lang
+from bot import notices, transcript
 from bot.config import Settings
-from bot.conversation import language as lang
-from bot.conversation import notices, payloads, transcript
-from bot.conversation.language import Language
+from bot.conversation import payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.db.session import session_scope
+from bot.language import Language
 from bot.outbox import service as outbox
 from bot.residents import service as residents
 from bot.scams import service as scams

@@ -15,3 +15,9 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     code = "not_found"
+
+
+class NotPermitted(DomainError):
+    """The actor may not do this (wrong role, outside their township, not their case, their own account)."""
+
+    code = "not_permitted"

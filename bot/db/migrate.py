@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import MetaData
 
 from bot.config import Settings
 from bot.db.session import get_engine
@@ -37,13 +38,17 @@ def current_revision(settings: Settings) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def revision(settings: Settings, message: str) -> None:
-    """Writes a new migration from the difference between the models and the database (for developers)."""
-    _run(settings, lambda config: command.revision(config, message=message, autogenerate=True))
+def revision(settings: Settings, message: str, *, metadata: MetaData) -> None:
+    """Writes a new migration from the difference between the models and the database (for developers).
+
+    `metadata` is the whole store's (`bot.registry.metadata`): the kernel does not import the domains.
+    """
+    _run(settings, lambda config: command.revision(config, message=message, autogenerate=True), metadata)
 
 
-def _run(settings: Settings, action: Callable[[Config], object]) -> None:
+def _run(settings: Settings, action: Callable[[Config], object], metadata: MetaData | None = None) -> None:
     config = alembic_config()
     with get_engine(settings).begin() as connection:
         config.attributes["connection"] = connection
+        config.attributes["target_metadata"] = metadata
         action(config)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.cases.enums import CaseKind
+from bot.district.kinds import CaseKind
 
 
 class _Strict(BaseModel):

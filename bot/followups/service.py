@@ -1,6 +1,6 @@
 """Status notices and satisfaction surveys: what happens after a case changes status.
 
-`on_status_change` is called by `bot.cases.transitions.transition` for every status change, so
+`on_status_change` is called by `bot.flows.status.change_status` for every status change, so
 every path (console, staff API, resident, dispatcher) notifies the same way. Surveys follow
 FixMyStreet's questionnaires: a row created when the case is resolved, before anything is sent;
 asked once per resolution; at most one open survey per resident; at most two reminders.
@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.actors import Actor
 from bot.cases import figures, transitions
-from bot.cases.actors import Actor
 from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
 from bot.cases.models import Case
@@ -23,16 +23,15 @@ from bot.db.errors import DomainError
 from bot.district import profile_of
 from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey, SurveyOptOut
-from bot.followups.texts import NoticeKind, notice
+from bot.notices import Notice, case_notice
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.residents.enums import Channel
 from bot.residents.models import Resident
+from bot.residents.reach import reachable_identity
 
 SURVEY_INTENT = "followup_survey"
 SURVEY_ACTOR = Actor.system("follow-up survey")
-# Channels that can receive a message the resident did not ask for.
-PUSH_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WEB})
 # A resident in the middle of a form is asked again this much later.
 BUSY_POSTPONE = timedelta(minutes=10)
 
@@ -49,24 +48,24 @@ def on_status_change(
 ) -> None:
     """Tells the resident about the change, and schedules the survey once a case is resolved."""
     if new is CaseStatus.ACCEPTED:
-        notify(session=session, case=case, kind=NoticeKind.ACCEPTED)
+        notify(session=session, case=case, kind=Notice.CASE_ACCEPTED)
     elif new is CaseStatus.REJECTED:
-        notify(session=session, case=case, kind=NoticeKind.REJECTED, note=note)
+        notify(session=session, case=case, kind=Notice.CASE_REJECTED, note=note)
     elif new is CaseStatus.RESOLVED:
-        notify(session=session, case=case, kind=NoticeKind.RESOLVED, note=case.resolution)
+        notify(session=session, case=case, kind=Notice.CASE_RESOLVED, note=case.resolution)
         schedule_survey(session=session, case=case)
     elif old is CaseStatus.RESOLVED and new is CaseStatus.IN_PROGRESS and actor != SURVEY_ACTOR:
         # Reopened by staff; a reopening after the survey is answered in the same conversation.
-        notify(session=session, case=case, kind=NoticeKind.REOPENED)
+        notify(session=session, case=case, kind=Notice.CASE_REOPENED)
 
 
-def notify(*, session: Session, case: Case, kind: NoticeKind, note: str | None = None) -> bool:
+def notify(*, session: Session, case: Case, kind: Notice, note: str | None = None) -> bool:
     """Queues a notice to the resident on the case's channel; False if they cannot be reached."""
     address = _address(case)
     if address is None:
         return False
     channel, recipient = address
-    text = notice(
+    text = case_notice(
         kind,
         language=case.resident.language,
         number=case.number,
@@ -86,12 +85,8 @@ def notify(*, session: Session, case: Case, kind: NoticeKind, note: str | None =
 
 
 def _address(case: Case) -> tuple[Channel, str] | None:
-    """Where the resident can be reached: the case's own channel first, then any push channel."""
-    identities = sorted(case.resident.identities, key=lambda i: (i.channel is not case.channel, i.id))
-    for identity in identities:
-        if identity.channel in PUSH_CHANNELS:
-            return identity.channel, identity.external_id
-    return None
+    """Where the resident can be reached: the case's own channel first (bot.residents.reach)."""
+    return reachable_identity(case.resident, prefer=case.channel)
 
 
 # -- surveys ------------------------------------------------------------------------------------
@@ -231,20 +226,27 @@ def record_answer(
             reason = (
                 f"reopened: resident not satisfied ({rating.value}, solved: {solved.value}); for a supervisor"
             )
-            transitions.transition(
-                session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=SURVEY_ACTOR, note=reason
-            )
+            _change_status(session=session, case=case, to=CaseStatus.IN_PROGRESS, note=reason)
         else:
-            transitions.transition(
+            _change_status(
                 session=session,
                 case=case,
                 to=CaseStatus.CLOSED,
-                actor=SURVEY_ACTOR,
                 note=f"closed after the follow-up ({rating.value}, solved: {solved.value})",
             )
     survey.new_status = case.status
     session.flush()
     return survey
+
+
+def _change_status(*, session: Session, case: Case, to: CaseStatus, note: str) -> None:
+    """The survey's own status change: the rule, then what follows from it (as bot.flows.status
+    does for everyone else; the follow-ups domain cannot call a flow)."""
+    old = case.status
+    event = transitions.transition(session=session, case=case, to=to, actor=SURVEY_ACTOR, note=note)
+    on_status_change(
+        session=session, case=case, old=old, new=case.status, actor=SURVEY_ACTOR, note=event.note
+    )
 
 
 def opt_out(*, session: Session, resident: Resident) -> int:
@@ -275,3 +277,8 @@ def answers(
     if township is not None:
         statement = statement.where(Case.township == township)
     return list(session.scalars(statement.order_by(Survey.answered_at.desc()).limit(limit)).all())
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: never surveyed again; open and scheduled surveys cancelled."""
+    opt_out(session=session, resident=resident)

@@ -11,14 +11,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import transcript
+from bot.cases import labels
 from bot.cases import service as cases
-from bot.cases import transitions
-from bot.cases.actors import Actor
 from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound
 from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate
-from bot.conversation import transcript
 from bot.district import DistrictProfile, Place, profile_of
 from bot.intake import choices
 from bot.intake.dialogue import DISPUTE_FORM, NOTICE_VERSION, required_slots
@@ -28,7 +27,6 @@ from bot.residents.privacy import mask_id_number
 from bot.residents.schemas import ContactUpdate
 
 # Residents may withdraw a case only while the centre has not started working on it.
-WITHDRAWABLE = frozenset({CaseStatus.REGISTERED, CaseStatus.ACCEPTED})
 _CASE_NUMBER = re.compile(r"([A-Za-z]{2,4})\s*-?\s*([A-Za-z]{2,4})\s*-?\s*(\d{4})\s*-?\s*(\d{1,6})")
 
 
@@ -167,20 +165,6 @@ def summary(form: str, slots: Mapping[str, Any], profile: DistrictProfile) -> di
 
 # ---- The resident's own cases ------------------------------------------------------------------
 
-STATUS_LABELS: dict[CaseStatus, tuple[str, str]] = {
-    CaseStatus.REGISTERED: ("已登记，等待受理", "registered, awaiting a decision"),
-    CaseStatus.ACCEPTED: ("已受理", "accepted"),
-    CaseStatus.REJECTED: ("不予受理", "not accepted"),
-    CaseStatus.WITHDRAWN: ("已撤回", "withdrawn"),
-    CaseStatus.IN_PROGRESS: ("正在办理", "being handled"),
-    CaseStatus.RESOLVED: ("已办结", "resolved"),
-    CaseStatus.CLOSED: ("已结案", "closed"),
-}
-KIND_LABELS: dict[CaseKind, tuple[str, str]] = {
-    CaseKind.DISPUTE: ("矛盾纠纷", "dispute"),
-    CaseKind.PETITION: ("信访事项", "petition"),
-    CaseKind.CONSULTATION: ("咨询", "consultation"),
-}
 EVENT_LABELS: dict[EventAction, tuple[str, str]] = {
     EventAction.CREATED: ("登记", "registered"),
     EventAction.STATUS_CHANGED: ("状态变更", "status changed"),
@@ -223,7 +207,7 @@ def latest_event(case: Case, language: str) -> str:
     event = visible[-1]
     when = event.created_at.strftime("%Y-%m-%d")
     if event.action is EventAction.STATUS_CHANGED and event.new_status is not None:
-        what = _pick(STATUS_LABELS[event.new_status], language)
+        what = labels.status_for_resident(event.new_status, language)
     else:
         what = _pick(EVENT_LABELS.get(event.action, ("工作人员回复", "a reply from staff")), language)
     return f"{when} {what}"
@@ -232,11 +216,11 @@ def latest_event(case: Case, language: str) -> str:
 def describe(case: Case, language: str, *, elder: bool = False) -> str:
     """One line about a case for its resident: number, kind, title, status, latest event; in elder
     mode only the number, the title and the status."""
-    status = _pick(STATUS_LABELS[case.status], language)
+    status = labels.status_for_resident(case.status, language)
     if elder:
         colon = ": " if language == "en" else "："
         return f"{case.number} {case.title}{colon}{status}"
-    kind = _pick(KIND_LABELS[case.kind], language)
+    kind = labels.kind_for_resident(case.kind, language)
     if language == "en":
         line = (
             f"{case.number} ({kind}) {case.title}\n  Status: {status}; latest: {latest_event(case, language)}"
@@ -260,17 +244,6 @@ def describe(case: Case, language: str, *, elder: bool = False) -> str:
 
 def cases_of(*, session: Session, resident: Resident) -> Sequence[Case]:
     return cases.for_resident(session=session, resident=resident)
-
-
-def withdraw(*, session: Session, resident: Resident, case: Case) -> None:
-    """Withdraws the resident's own registered or accepted case (the transition rules decide)."""
-    transitions.transition(
-        session=session,
-        case=case,
-        to=CaseStatus.WITHDRAWN,
-        actor=Actor.of_resident(resident),
-        note="withdrawn by the resident in the chat",
-    )
 
 
 def profile(session: Session) -> DistrictProfile:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.cases.enums import CaseCategory, CaseKind
 from bot.cases.schemas import CaseCreate
 from bot.knowledge import content
-from bot.residents.enums import LANGUAGES, Channel, LanguageCode
+from bot.residents.enums import LANGUAGES, Channel, Language
 
 _BY_TOPIC: dict[str, CaseCategory] = {
     "fraud_types": CaseCategory.FRAUD,
@@ -45,7 +45,7 @@ def request(
     description = f"居民在「说事」助手中请求工作人员联系（话题：{topic}）。"
     if asked and not asked.startswith("/"):
         description += f"\n居民的问题：{asked[:1000]}"
-    lang: LanguageCode = next((code for code in LANGUAGES if code == language), "zh-Hans")
+    lang: Language = next((code for code in LANGUAGES if code == language), Language.SIMPLIFIED)
     return CaseCreate(
         kind=CaseKind.CONSULTATION,
         category=category(key),

@@ -13,12 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
+from bot.language import WRITTEN, Written, written
+
+# The content files' two written languages (bot.language decides which one a resident gets).
+Lang = Written
+LANGS: tuple[Lang, ...] = WRITTEN
 # Retrieval keys go into button payloads, which the relay signs and Telegram caps at 64 bytes.
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{2,17}$")
 CONTENT_FILES = ("content_fraud.yml", "content_law.yml")
@@ -148,4 +151,4 @@ def payload(intent: str, **entities: str) -> str:
 
 def lang_of(language: str | None) -> Lang:
     """Our content has two languages; Traditional Chinese is made from the Simplified text."""
-    return "en" if language == "en" else "zh"
+    return written(language)

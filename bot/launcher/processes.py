@@ -72,26 +72,47 @@ class Service:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def rasa_run_command(
+    settings: Settings,
+    *,
+    endpoints: str | Path,
+    credentials: str | Path,
+    interface: str,
+    port: int,
+    api_token: str | None = None,
+) -> list[str]:
+    """`rasa run` with the trained model: the one command line, for `shuoshi run` and bench/load's
+    bare Rasa. With `api_token`, the HTTP API is on (`trigger_intent`) behind that token."""
+    command = [
+        str(settings.rasa_executable),
+        "run",
+        "--model",
+        str(model_path(settings)),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+        "--interface",
+        interface,
+        "--port",
+        str(port),
+    ]
+    if api_token is not None:
+        command += ["--enable-api", "--auth-token", api_token]
+    return command
+
+
 def rasa_service(settings: Settings) -> Service:
     return Service(
         name="rasa",
-        command=[
-            str(settings.rasa_executable),
-            "run",
-            "--model",
-            str(model_path(settings)),
-            "--endpoints",
-            "endpoints.yml",
-            "--credentials",
-            "credentials.yml",
-            "--interface",
-            settings.rasa.host,
-            "--port",
-            str(settings.rasa.port),
-            "--enable-api",
-            "--auth-token",
-            settings.secret("rasa_token"),
-        ],
+        command=rasa_run_command(
+            settings,
+            endpoints="endpoints.yml",
+            credentials="credentials.yml",
+            interface=settings.rasa.host,
+            port=settings.rasa.port,
+            api_token=settings.secret("rasa_token"),
+        ),
         env=settings.rasa_environment(),
         ready_url=f"{settings.rasa.url}/webhooks/relay/",
         log_path=settings.var_dir / "log" / "rasa.log",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bot import transcript
 from bot.cases.models import Case
-from bot.conversation import transcript
 from bot.db.clock import db_now
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
@@ -104,3 +105,28 @@ def failed(*, session: Session, limit: int = 100) -> list[OutboxItem]:
     """Messages the dispatcher gave up on, newest first, for staff to see and act on."""
     statement = select(OutboxItem).where(OutboxItem.status == OutboxStatus.FAILED)
     return list(session.scalars(statement.order_by(OutboxItem.id.desc()).limit(limit)).all())
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: messages not yet delivered (they could not reach an erased
+    resident anyway). Sent ones stay as delivery records; their text is the transcript's."""
+    session.execute(
+        delete(OutboxItem).where(
+            OutboxItem.resident_id == resident.id,
+            OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP, OutboxStatus.FAILED]),
+        )
+    )
+
+
+def status_counts(*, session: Session, kind: OutboxKind, dedupe_prefix: str) -> dict[str, int]:
+    """How the items of `kind` whose dedupe key starts with `dedupe_prefix` stand, per status
+    (every status named, 0 when none)."""
+    rows = session.execute(
+        select(OutboxItem.status, func.count())
+        .where(OutboxItem.kind == kind, OutboxItem.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+        .group_by(OutboxItem.status)
+    ).all()
+    counts: Counter[str] = Counter({status.value: 0 for status in OutboxStatus})
+    for status, count in rows:
+        counts[OutboxStatus(status).value] = int(count)
+    return dict(counts)

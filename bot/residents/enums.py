@@ -1,18 +1,16 @@
-"""Residents' vocabularies."""
+"""Residents' vocabularies.
+
+The channel is the transcript's (kernel) and the language is `bot.language.Language` (kernel):
+both are defined once there and named here because residents are stored with them.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Literal
+from bot.language import DEFAULT, Language
+from bot.transcript.enums import Channel
 
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Channel", "Language"]
 
-class Channel(StrEnum):
-    WEB = "web"
-    TELEGRAM = "telegram"
-    TERMINAL = "terminal"
-
-
-# Languages the assistant answers in (bot.conversation.language decides which); stored as text.
-LanguageCode = Literal["zh-Hans", "zh-Hant", "en"]
-LANGUAGES: tuple[LanguageCode, ...] = ("zh-Hans", "zh-Hant", "en")
-DEFAULT_LANGUAGE: LanguageCode = "zh-Hans"
+# Languages the assistant answers in (bot.language decides which); stored as text.
+LANGUAGES: tuple[Language, ...] = tuple(Language)
+DEFAULT_LANGUAGE: Language = DEFAULT

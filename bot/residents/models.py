@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.actors import Actor
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
 from bot.residents.enums import DEFAULT_LANGUAGE, Channel
-
-if TYPE_CHECKING:
-    from bot.cases.actors import Actor
 
 
 class Resident(Base):
@@ -25,7 +22,7 @@ class Resident(Base):
     # The name as the resident gave it (not checked against any register).
     name: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20))
-    # zh-Hans | zh-Hant | en, as bot.conversation.language decided it.
+    # zh-Hans | zh-Hant | en, as bot.language decided it.
     language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE)
     # Larger text, fewer buttons, slower dialogue (the resident or a guardian asked for it).
     elder_mode: Mapped[bool] = mapped_column(default=False)
@@ -50,8 +47,6 @@ class Resident(Base):
 
     @property
     def actor(self) -> Actor:
-        from bot.cases.actors import Actor
-
         return Actor.of_resident(self)
 
 

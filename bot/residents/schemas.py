@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from bot.residents.enums import LanguageCode
+from bot.language import Language
 from bot.residents.privacy import mask_name, mask_phone, normalise_phone
 
 
@@ -31,7 +31,7 @@ class ResidentRead(BaseModel):
     id: int
     name: Annotated[str | None, AfterValidator(mask_name)]
     phone: Annotated[str | None, AfterValidator(mask_phone)]
-    language: LanguageCode
+    language: Language
     elder_mode: bool
     township: str | None
     consent_at: datetime | None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -113,8 +115,56 @@ def confirm_guardian(*, session: Session, guardianship: Guardianship) -> None:
     session.flush()
 
 
+def guardianship(*, session: Session, resident: Resident, guardian: Resident) -> Guardianship | None:
+    """The link between `resident` and `guardian`, confirmed or not."""
+    return session.scalar(
+        select(Guardianship).where(
+            Guardianship.resident_id == resident.id, Guardianship.guardian_id == guardian.id
+        )
+    )
+
+
+def confirmed_guardians(*, session: Session, resident: Resident) -> Sequence[Guardianship]:
+    """The resident's confirmed guardians."""
+    return session.scalars(
+        select(Guardianship)
+        .where(Guardianship.resident_id == resident.id, Guardianship.confirmed_at.is_not(None))
+        .order_by(Guardianship.id)
+    ).all()
+
+
+def remove_guardians(*, session: Session, resident: Resident) -> int:
+    """Unlinks every guardian of the resident; returns how many there were."""
+    links = [
+        link.id
+        for link in session.scalars(select(Guardianship).where(Guardianship.resident_id == resident.id))
+    ]
+    if links:
+        session.execute(delete(Guardianship).where(Guardianship.id.in_(links)))
+        session.expire(resident, ["guardianships"])
+    session.flush()
+    return len(links)
+
+
 def _channel(value: Channel | str) -> Channel:
     try:
         return Channel(value)
     except ValueError:
         raise InvalidResident(f"channel: one of {', '.join(item.value for item in Channel)}") from None
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: name, phone, consent, chat identities (the next message
+    starts a new, empty resident) and guardianships both ways; the row stays for the figures."""
+    resident.name = None
+    resident.phone = None
+    resident.consent_at = None
+    resident.consent_notice_version = None
+    resident.identities.clear()
+    resident.guardianships.clear()
+    # Also the links where they are someone else's guardian.
+    session.execute(delete(Guardianship).where(Guardianship.guardian_id == resident.id))
+
+
+def mark_erased(*, session: Session, resident: Resident) -> None:
+    resident.erased_at = db_now(session=session)

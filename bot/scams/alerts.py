@@ -7,22 +7,20 @@ it once, and publishing twice cannot send it twice. Delivery counts are read bac
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.cases.models import StaffUser
 from bot.db.errors import DomainError, NotFound
 from bot.district import profile_of
 from bot.outbox import service as outbox
-from bot.outbox.enums import OutboxKind, OutboxStatus
-from bot.outbox.models import OutboxItem
+from bot.outbox.enums import OutboxKind
 from bot.residents.models import Resident
+from bot.residents.reach import is_english, reachable_identity
 from bot.scams import rules
 from bot.scams.models import AlertSubscription, ScamAlert
-from bot.scams.reach import is_english, reachable_identity
+from bot.staff.models import StaffUser
 
 MAX_ALERT_TEXT = 1000
 
@@ -160,15 +158,9 @@ def recent(*, session: Session, limit: int = 50) -> Sequence[ScamAlert]:
 
 def delivery_counts(*, session: Session, alert: ScamAlert) -> dict[str, int]:
     """How the alert's outbox items stand: {"sent": n, "awaiting_pickup": n, "pending": n, ...}."""
-    rows = session.execute(
-        select(OutboxItem.status, func.count())
-        .where(OutboxItem.kind == OutboxKind.SCAM_ALERT, OutboxItem.dedupe_key.like(f"alert:{alert.id}:%"))
-        .group_by(OutboxItem.status)
-    ).all()
-    counts: Counter[str] = Counter({status.value: 0 for status in OutboxStatus})
-    for status, count in rows:
-        counts[OutboxStatus(status).value] = int(count)
-    return dict(counts)
+    return outbox.status_counts(
+        session=session, kind=OutboxKind.SCAM_ALERT, dedupe_prefix=f"alert:{alert.id}:"
+    )
 
 
 def subscriber_count(*, session: Session) -> int:

@@ -24,9 +24,9 @@ from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
 from bot.residents import service as residents
 from bot.residents.models import Guardianship, Resident
+from bot.residents.reach import is_english, reachable_identity
 from bot.scams import rules
-from bot.scams.models import GuardianInvite, GuardianNoticeSetting
-from bot.scams.reach import is_english, reachable_identity
+from bot.scams.models import AlertSubscription, GuardianInvite, GuardianNoticeSetting
 
 CODE_DIGITS = 8
 CODE_VALID_FOR = timedelta(hours=24)
@@ -82,11 +82,7 @@ def redeem(*, session: Session, guardian: Resident, code: str) -> Guardianship:
     resident = invite.resident
     if resident.id == guardian.id:
         raise InvalidGuardianCode("a resident cannot be their own guardian")
-    link = session.scalar(
-        select(Guardianship).where(
-            Guardianship.resident_id == resident.id, Guardianship.guardian_id == guardian.id
-        )
-    )
+    link = residents.guardianship(session=session, resident=resident, guardian=guardian)
     if link is None:
         link = residents.add_guardian(session=session, resident=resident, guardian=guardian)
     residents.confirm_guardian(session=session, guardianship=link)
@@ -103,24 +99,12 @@ def redeem(*, session: Session, guardian: Resident, code: str) -> Guardianship:
 
 def guardians_of(*, session: Session, resident: Resident) -> Sequence[Guardianship]:
     """The resident's confirmed guardians."""
-    return session.scalars(
-        select(Guardianship)
-        .where(Guardianship.resident_id == resident.id, Guardianship.confirmed_at.is_not(None))
-        .order_by(Guardianship.id)
-    ).all()
+    return residents.confirmed_guardians(session=session, resident=resident)
 
 
 def remove_guardians(*, session: Session, resident: Resident) -> int:
     """Unlinks every guardian of the resident; returns how many there were."""
-    links = [
-        link.id
-        for link in session.scalars(select(Guardianship).where(Guardianship.resident_id == resident.id))
-    ]
-    if links:
-        session.execute(delete(Guardianship).where(Guardianship.id.in_(links)))
-        session.expire(resident, ["guardianships"])
-    session.flush()
-    return len(links)
+    return residents.remove_guardians(session=session, resident=resident)
 
 
 def _wants(setting: GuardianNoticeSetting | None, event: GuardianEvent) -> bool:
@@ -177,3 +161,9 @@ def notify(
         )
         queued += item is not None
     return queued
+
+
+def forget_resident(*, session: Session, resident: Resident) -> None:
+    """Erasure, this domain's part: warning subscriptions and guardian codes."""
+    session.execute(delete(AlertSubscription).where(AlertSubscription.resident_id == resident.id))
+    session.execute(delete(GuardianInvite).where(GuardianInvite.resident_id == resident.id))

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.cases.models import StaffUser
 from bot.db.base import Base
 from bot.db.types import utcnow
 from bot.residents.models import Guardianship, Resident
+from bot.staff.models import StaffUser
 
 
 class AlertSubscription(Base):

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.conversation.language import to_simplified
+from bot.language import to_simplified
 
 
 @dataclass(frozen=True)

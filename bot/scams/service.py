@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from bot.conversation.language import Language, for_reply, to_simplified
+from bot.language import Language, for_reply, to_simplified
 from bot.scams import model, rules
 
 HIGH = 0.6

@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 
 import actions.cases as case_actions
+from bot.actors import Actor, ActorRole
 from bot.cases import service as cases
-from bot.cases import transitions
-from bot.cases.actors import Actor
-from bot.cases.enums import ActorRole, CaseStatus
+from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
 from bot.config import Settings
 from bot.db.session import session_scope
+from bot.flows import status as status_flow
 from bot.residents import service as residents
 from tests.actions.test_intake import run, tracker
 from tests.conftest import build_case_input
@@ -120,8 +120,8 @@ def test_a_case_in_progress_cannot_be_withdrawn(store: Settings) -> None:
     with session_scope(store) as session:
         case = cases.get_by_number(session=session, number=number)
         staff = Actor(role=ActorRole.CASEWORKER)
-        transitions.transition(session=session, case=case, to="accepted", actor=staff)
-        transitions.transition(session=session, case=case, to="in_progress", actor=staff)
+        status_flow.change_status(session=session, case=case, to="accepted", actor=staff)
+        status_flow.change_status(session=session, case=case, to="in_progress", actor=staff)
     saved = tracker("web:me-5", text=f"撤回 {number}", intent="withdraw_case")
     messages, _ = run(case_actions.ActionPrepareWithdraw(), saved)
     assert messages[0]["response"] == "utter_case_not_withdrawable"

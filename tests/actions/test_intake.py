@@ -11,10 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 import actions.intake as intake_actions
+from bot import transcript
 from bot.cases.enums import CaseStatus, EventAction
 from bot.cases.models import Case
 from bot.config import Settings
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
 
@@ -272,3 +272,30 @@ def test_go_back_forgets_the_previous_answer(store: Settings) -> None:
     _, events = run(intake_actions.ActionIntakeBack(), saved)
     assert slot_events(events)["township"] is None
     assert "dispute_category" not in slot_events(events)
+
+
+def test_answers_the_store_refuses_get_the_polite_failure_and_a_log_without_the_values(
+    store: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with session_scope(store) as session:
+        resident = residents.for_channel(session=session, channel="web", external_id="refused-1")
+        residents.record_consent(session=session, resident=resident, notice_version="intake-2026-1")
+    saved = tracker("web:refused-1", slots={**DISPUTE_ANSWERS, "contact_phone": "12345"})
+    with caplog.at_level("WARNING", logger="actions.intake"):
+        messages, _ = run(intake_actions.ActionSubmitDispute(), saved)
+
+    assert [message["response"] for message in messages] == ["utter_intake_failed"]
+    assert "contact_phone" in caplog.text and "12345" not in caplog.text
+
+
+def test_an_error_that_is_not_about_the_answers_is_not_swallowed(
+    store: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**_: Any) -> None:
+        raise ValueError("a bug, not a resident's answer")
+
+    monkeypatch.setattr(intake_actions.intake, "register", broken)
+    saved = tracker("web:bug-1", slots=DISPUTE_ANSWERS)
+
+    with pytest.raises(ValueError, match="a bug"):
+        run(intake_actions.ActionSubmitDispute(), saved)

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from bot.cases import service as cases
 from bot.cases.deadlines import acceptance_due, due_soon, handling_due, local_date, overdue
 from bot.cases.errors import DeadlineError, NotPermitted
-from bot.cases.models import Case, StaffUser
+from bot.cases.models import Case
 from bot.cases.transitions import transition
 from bot.district import DistrictProfile, TimeLimits
+from bot.staff.models import StaffUser
 
 PETITION = TimeLimits(accept_within_days=15, handle_within_days=60, extend_max_days=30)
 

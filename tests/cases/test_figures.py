@@ -11,8 +11,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.cases.enums import CaseStatus, ResolutionOutcome
-from bot.cases.figures import Period, figures, figures_by, rate
+from bot.cases.figures import Period, rate
 from bot.cases.models import Case
+from bot.flows.figures import figures, figures_by
 from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey
 

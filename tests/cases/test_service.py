@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from bot.cases import service as cases
 from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound, InvalidCase, NotPermitted
-from bot.cases.models import Case, StaffUser
+from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate, CaseDetail, CaseRead, ResidentCaseView
 from bot.district import DistrictProfile
 from bot.residents import service as residents
 from bot.residents.models import Resident
+from bot.staff.models import StaffUser
 
 
 def test_a_registered_case_holds_what_the_resident_said(

@@ -7,13 +7,14 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.cases.actors import Actor
-from bot.cases.enums import ActorRole, CaseStatus, EventAction, ResolutionOutcome
+from bot.actors import Actor, ActorRole
+from bot.cases.enums import CaseStatus, EventAction, ResolutionOutcome
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
-from bot.cases.models import Case, StaffUser
+from bot.cases.models import Case
 from bot.cases.transitions import allowed_targets, transition
 from bot.residents import service as residents
 from bot.residents.models import Resident
+from bot.staff.models import StaffUser
 
 DISPATCHER = Actor.system("follow-up dispatcher")
 
@@ -281,3 +282,10 @@ def test_allowed_targets_list_what_a_role_may_do_next() -> None:
     ]
     assert allowed_targets(CaseStatus.ACCEPTED, ActorRole.RESIDENT) == [CaseStatus.WITHDRAWN]
     assert allowed_targets(CaseStatus.CLOSED, ActorRole.ADMIN) == []
+
+
+def test_a_resident_may_withdraw_exactly_what_the_table_lets_them() -> None:
+    from bot.cases.transitions import ALLOWED, WITHDRAWABLE
+
+    assert {CaseStatus.REGISTERED, CaseStatus.ACCEPTED} == WITHDRAWABLE
+    assert all((status, CaseStatus.WITHDRAWN) in ALLOWED for status in WITHDRAWABLE)

@@ -12,12 +12,11 @@ from fastapi.testclient import TestClient
 
 from bot.app import create_app
 from bot.cases import service as cases
-from bot.cases import staff as staff_service
 from bot.config import Settings
-from bot.console import auth
-from bot.console import service as console
 from bot.db.session import session_scope
 from bot.residents import service as residents
+from bot.staff import accounts, auth
+from bot.staff import service as staff_service
 from tests.conftest import build_case_input
 
 PASSWORD = "correct horse battery"
@@ -60,7 +59,7 @@ def client(app_client: Callable[[], TestClient]) -> TestClient:
 def add_staff(console_settings: Settings) -> Callable[..., str]:
     def add(username: str, role: str, township: str | None = None) -> str:
         with session_scope(console_settings) as session:
-            console.add_staff(
+            accounts.add_staff(
                 session=session, username=username, password=PASSWORD, role=role, township=township
             )
         return username

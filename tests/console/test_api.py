@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from bot import transcript
 from bot.config import Settings
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
 

@@ -222,7 +222,7 @@ def test_a_deactivated_account_is_signed_out_and_its_token_stops_working(
     headers = token_for("zhang.san")
     admin = app_client()
     csrf = sign_in(admin, add_staff("boss", "admin"))
-    from bot.cases import staff as staff_service
+    from bot.staff import service as staff_service
 
     with session_scope(console_settings) as session:
         target = staff_service.get(session=session, username="zhang.san").id

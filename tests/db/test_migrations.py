@@ -9,8 +9,8 @@ from sqlalchemy import inspect
 
 from bot.config import Settings
 from bot.db.migrate import alembic_config, current_revision, downgrade, upgrade
-from bot.db.registry import metadata
 from bot.db.session import get_engine
+from bot.registry import metadata
 
 
 def _tables(settings: Settings) -> set[str]:

@@ -137,12 +137,13 @@ def resolved_dispute(
     """A dispute of this web-chat resident that staff took from registration to resolved (through
     the services, as the console does); its case number."""
     from bot.cases import service as cases
-    from bot.cases import staff as staff_accounts
-    from bot.cases.enums import CaseStatus, StaffRole
+    from bot.cases.enums import CaseStatus
     from bot.cases.schemas import CaseCreate
-    from bot.cases.transitions import transition
     from bot.db.session import session_scope
+    from bot.flows.status import change_status
     from bot.residents import service as residents
+    from bot.staff import service as staff_accounts
+    from bot.staff.enums import StaffRole
 
     with session_scope(stack.settings) as session:
         resident = residents.for_channel(session=session, channel="web", external_id=sender)
@@ -159,8 +160,8 @@ def resolved_dispute(
             session=session, username=f"sup-{sender}", password="a long password 1", role=StaffRole.SUPERVISOR
         )
         for status in (CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS):
-            transition(session=session, case=case, to=status, actor=worker.actor)
-        transition(
+            change_status(session=session, case=case, to=status, actor=worker.actor)
+        change_status(
             session=session,
             case=case,
             to=CaseStatus.RESOLVED,

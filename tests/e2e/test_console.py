@@ -9,12 +9,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from bot import transcript
 from bot.cases import service as cases
 from bot.cases.schemas import CaseCreate
-from bot.console import service as console
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
+from bot.staff import accounts
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.stack import Stack
 
@@ -55,7 +55,7 @@ def _case_from_a_chat(stack: Stack, sender: str) -> str:
             resident=resident,
         )
         transcript.link_to_case(session=session, case=case)
-        console.add_staff(
+        accounts.add_staff(
             session=session, username="e2e.supervisor", password=PASSWORD, role="supervisor", township=None
         )
         return case.number

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 
 from bot.cases import service as cases
-from bot.cases import staff as staff_accounts
-from bot.cases.enums import CaseStatus, StaffRole
+from bot.cases.enums import CaseStatus
 from bot.cases.schemas import CaseCreate
 from bot.config import TelegramSettings
-from bot.console import auth
 from bot.db.session import session_scope
 from bot.launcher.processes import Service
 from bot.residents import service as residents
+from bot.staff import auth
+from bot.staff import service as staff_accounts
+from bot.staff.enums import StaffRole
 from tests.e2e.stack import Stack, texts
 from tests.fakes.telegram_api import FakeTelegram
 

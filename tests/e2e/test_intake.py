@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot import transcript
 from bot.cases.enums import CaseStatus, EventAction
 from bot.cases.models import Case
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
 from tests.e2e.stack import Stack, texts

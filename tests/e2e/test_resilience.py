@@ -20,15 +20,15 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
+from bot import transcript
 from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
 from bot.config import PROJECT_DIR
-from bot.conversation import transcript
-from bot.conversation.models import Direction
 from bot.db.session import dispose_engine, session_scope
 from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey
 from bot.residents import service as residents
+from bot.transcript.enums import Direction
 from tests.e2e.proxy import TcpProxy
 from tests.e2e.stack import Stack, resolved_dispute, texts
 

@@ -26,9 +26,8 @@ import yaml
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from bot import transcript
 from bot.config import PROJECT_DIR, Settings
-from bot.conversation import transcript
-from bot.conversation.models import Direction
 from bot.conversation.rasa_client import RasaClient
 from bot.db import migrate
 from bot.db.session import dispose_engine, session_scope
@@ -43,6 +42,7 @@ from bot.launcher.processes import (
 )
 from bot.launcher.training import ensure_model
 from bot.residents import service as residents
+from bot.transcript.enums import Direction
 from tests.e2e.proxy import TcpProxy
 from tests.e2e.stack import fast_profile, free_port
 

@@ -9,18 +9,19 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.cases.actors import Actor
+from bot.actors import Actor
 from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
-from bot.cases.models import Case, StaffUser
-from bot.cases.transitions import transition
+from bot.cases.models import Case
 from bot.db.clock import db_now
+from bot.flows.status import change_status
 from bot.followups import service as followups
 from bot.followups.enums import Rating, Solved, SurveyStatus
 from bot.followups.models import Survey
 from bot.outbox.enums import OutboxKind
 from bot.outbox.models import OutboxItem
 from bot.residents import service as residents
+from bot.staff.models import StaffUser
 
 
 @pytest.fixture
@@ -29,9 +30,9 @@ def staff(make_staff: Callable[..., StaffUser]) -> Actor:
 
 
 def resolve(session: Session, case: Case, staff: Actor) -> Case:
-    transition(session=session, case=case, to=CaseStatus.ACCEPTED, actor=staff)
-    transition(session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=staff)
-    transition(
+    change_status(session=session, case=case, to=CaseStatus.ACCEPTED, actor=staff)
+    change_status(session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=staff)
+    change_status(
         session=session,
         case=case,
         to=CaseStatus.RESOLVED,
@@ -66,7 +67,9 @@ def test_the_resident_is_told_when_the_case_is_accepted_rejected_and_resolved(
 ) -> None:
     accepted = resolve(session, make_case(), staff)
     rejected = make_case()
-    transition(session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="属于法院受理范围")
+    change_status(
+        session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="属于法院受理范围"
+    )
 
     texts = [item.body["replies"][0]["text"] for item in outbox_of(session, accepted)]
     assert "已受理" in texts[0] and accepted.number in texts[0]
@@ -80,7 +83,7 @@ def test_an_english_speaking_resident_gets_notices_in_english(
 ) -> None:
     case = make_case()
     residents.set_language(session=session, resident=case.resident, language="en")
-    transition(session=session, case=case, to=CaseStatus.ACCEPTED, actor=staff)
+    change_status(session=session, case=case, to=CaseStatus.ACCEPTED, actor=staff)
     assert "has been accepted" in outbox_of(session, case)[0].body["replies"][0]["text"]
 
 
@@ -196,7 +199,7 @@ def test_a_case_reopened_or_resolved_long_ago_is_not_asked_about(
     session: Session, make_case: Callable[..., Case], staff: Actor
 ) -> None:
     reopened, old = resolve(session, make_case(), staff), resolve(session, make_case(), staff)
-    transition(session=session, case=reopened, to=CaseStatus.IN_PROGRESS, actor=staff, note="还要再跟进")
+    change_status(session=session, case=reopened, to=CaseStatus.IN_PROGRESS, actor=staff, note="还要再跟进")
     long_ago = db_now(session=session) - timedelta(days=31)
     session.execute(update(Survey).where(Survey.case_id == old.id).values(resolved_at=long_ago))
     session.execute(update(Case).where(Case.id == old.id).values(resolved_at=long_ago))
@@ -213,8 +216,8 @@ def test_no_survey_for_rejected_or_withdrawn_cases(
     session: Session, make_case: Callable[..., Case], staff: Actor
 ) -> None:
     rejected, withdrawn = make_case(), make_case()
-    transition(session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="不属于受理范围")
-    transition(session=session, case=withdrawn, to=CaseStatus.WITHDRAWN, actor=withdrawn.resident.actor)
+    change_status(session=session, case=rejected, to=CaseStatus.REJECTED, actor=staff, note="不属于受理范围")
+    change_status(session=session, case=withdrawn, to=CaseStatus.WITHDRAWN, actor=withdrawn.resident.actor)
     assert session.scalars(select(Survey)).first() is None
 
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import transcript
-from bot.conversation.models import Direction
+from bot import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
+from bot.transcript.enums import Direction
 from tests.e2e.stack import Stack
 from tests.hostile.strategies import FRAGMENTS, anything, hostile_text, wrong_type
 

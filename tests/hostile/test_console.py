@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from pydantic import ValidationError
 
+from bot import transcript
 from bot.cases import service as cases
-from bot.cases import staff as staff_accounts
 from bot.cases.schemas import CaseCreate
-from bot.conversation import transcript
 from bot.db.session import session_scope
 from bot.residents import service as residents
+from bot.staff import service as staff_accounts
 from tests.e2e.stack import Stack
 from tests.hostile.strategies import FRAGMENTS, anything, controls, emoji
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.cases.models import StaffUser
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
@@ -15,6 +14,7 @@ from bot.residents import service as residents
 from bot.residents.models import Resident
 from bot.scams import alerts
 from bot.scams.alerts import InvalidAlert
+from bot.staff.models import StaffUser
 
 
 def _resident(session: Session, sender: str, *, channel: str = "web", language: str = "zh-Hans") -> Resident:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bench.scam_eval import run as scam_eval
-from bot.conversation.language import Language
+from bot.language import Language
 from bot.scams import model, rules
 from bot.scams.service import Risk, check, defang, looks_like_pasted_message
 

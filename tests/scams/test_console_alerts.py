@@ -8,12 +8,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.console.audit import AuditEntry
 from bot.db.session import session_scope
 from bot.outbox.enums import OutboxStatus
 from bot.outbox.models import OutboxItem
 from bot.residents import service as residents
 from bot.scams import alerts
+from bot.staff.audit import AuditEntry
 
 
 def _subscribe(settings: Settings, sender: str, township: str | None) -> None:

@@ -26,15 +26,15 @@ from telegram.ext import (
     filters,
 )
 
+from bot import notices
 from bot.cases import attachments
 from bot.cases.attachments import AttachmentLimits, AttachmentRejected
 from bot.channels.telegram import rendering, service
 from bot.config import Settings
-from bot.conversation import notices
-from bot.conversation.language import Language, from_hint
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.relay import Inbound, InvalidMessage, Outcome, Relay, Reply
 from bot.db.session import session_scope
+from bot.language import Language, from_hint
 from bot.residents import service as residents
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.conversation.language import Language
 from bot.conversation.relay import Inbound, Outcome, Relay, Reply
+from bot.language import Language
 
 router = APIRouter()
 STATIC = Path(__file__).parent / "static"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from bot.db.registry import metadata
-
 config = context.config
+# The whole store's metadata, for autogenerate only (`bot.db.migrate.revision` hands it over from
+# bot.registry, which imports every domain's models); upgrades and downgrades run the scripts
+# and need none. So the kernel imports no domain.
+metadata = config.attributes.get("target_metadata")
 connection = config.attributes.get("connection")
 if connection is None:
     raise RuntimeError(

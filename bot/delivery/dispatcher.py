@@ -1,0 +1,245 @@
+"""The dispatcher: delivers what the outbox holds, each item once.
+
+One pass: turn due surveys into outbox items; claim due items (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so several dispatchers never take the same row; SQLite's write lock serialises the
+claim); render items that need Rasa through `trigger_intent` in the resident's own conversation;
+deliver on the resident's channel (Telegram now; web chat through `GET /api/chat/pending`);
+record the outcome. A failed delivery is retried with backoff, then marked failed for staff to
+see. An item claimed by a dispatcher that died is released after CLAIM_TIMEOUT.
+
+Delivery is at least once towards Telegram: a dispatcher killed after Telegram accepted a
+message but before the row was marked sent will send it again after the claim times out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+
+from bot import transcript
+from bot.channels.telegram import service as telegram_updates
+from bot.config import Settings
+from bot.conversation.rasa_client import RasaClient, RasaUnavailable
+from bot.conversation.relay import Relay, Reply
+from bot.db.clock import db_now
+from bot.db.session import session_scope
+from bot.followups import service as followups
+from bot.outbox import service as outbox
+from bot.outbox.enums import OutboxStatus
+from bot.outbox.models import OutboxItem
+from bot.residents.enums import Channel
+
+logger = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=5)
+HOUSEKEEPING_EVERY = 3600.0  # seconds
+POSTPONE = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+BATCH = 50
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 30 s, 2 min, 8 min, 32 min."""
+    return timedelta(seconds=30 * 4 ** (attempts - 1))
+
+
+class PushChannel(Protocol):
+    """A channel that can send to a resident unprompted (Telegram)."""
+
+    async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None: ...
+
+
+@dataclass
+class PassReport:
+    claimed: int = 0
+    sent: int = 0
+    awaiting_pickup: int = 0
+    postponed: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    channel: Channel
+    recipient: str
+    body: dict[str, Any]
+    attempts: int
+    language: str
+    elder_mode: bool
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        rasa: RasaClient,
+        relay: Relay,
+        telegram: PushChannel | None = None,
+        worker: str | None = None,
+    ) -> None:
+        self._settings = settings
+        self._rasa = rasa
+        self._relay = relay
+        self._telegram = telegram
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
+        # What this dispatcher can deliver: web chat always (the page picks it up), Telegram only
+        # from a gateway that runs Telegram.
+        self.channels = [Channel.WEB] + ([Channel.TELEGRAM] if telegram is not None else [])
+
+    async def run_once(self, *, limit: int = BATCH) -> PassReport:
+        """One pass over what is due."""
+        await asyncio.to_thread(self._queue_due_surveys)
+        claimed = await asyncio.to_thread(self._claim, limit)
+        report = PassReport(claimed=len(claimed))
+        for item in claimed:
+            outcome = await self._deliver(item)
+            await asyncio.to_thread(self._finish, item, outcome)
+            setattr(report, outcome.field, getattr(report, outcome.field) + 1)
+        return report
+
+    async def run_forever(self, *, interval: float) -> None:
+        last_housekeeping = float("-inf")
+        while True:
+            try:
+                report = await self.run_once()
+                if report.claimed:
+                    logger.info("dispatcher: %s", report)
+                if time.monotonic() - last_housekeeping > HOUSEKEEPING_EVERY:
+                    await asyncio.to_thread(self.housekeeping)
+                    last_housekeeping = time.monotonic()
+            except Exception:  # the loop must outlive a bad pass; the next one tries again
+                logger.exception("dispatcher: pass failed")
+            await asyncio.sleep(interval)
+
+    def housekeeping(self) -> None:
+        """Forgets what the retention settings say to forget."""
+        with session_scope(self._settings) as session:
+            cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
+            purged = transcript.purge(session=session, older_than=cutoff)
+            forgotten = telegram_updates.forget_old(session=session)
+        if purged or forgotten:
+            logger.info(
+                "housekeeping: %d old messages deleted, %d Telegram update ids forgotten", purged, forgotten
+            )
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _queue_due_surveys(self) -> None:
+        with session_scope(self._settings) as session:
+            followups.send_due(session=session)
+
+    def _claim(self, limit: int) -> list[_Claimed]:
+        with session_scope(self._settings) as session:
+            now = db_now(session=session)
+            # Items whose dispatcher died while sending go back to the queue.
+            session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.status == OutboxStatus.SENDING, OutboxItem.claimed_at < now - CLAIM_TIMEOUT)
+                .values(status=OutboxStatus.PENDING, claimed_by=None)
+            )
+            rows = session.scalars(
+                select(OutboxItem)
+                .where(
+                    OutboxItem.status == OutboxStatus.PENDING,
+                    OutboxItem.due_at <= now,
+                    OutboxItem.channel.in_(self.channels),  # a gateway without Telegram leaves those
+                )
+                .order_by(OutboxItem.due_at, OutboxItem.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            claimed = []
+            for item in rows:
+                item.status, item.claimed_by, item.claimed_at = OutboxStatus.SENDING, self.worker, now
+                item.attempts += 1
+                claimed.append(
+                    _Claimed(
+                        item.id,
+                        item.channel,
+                        item.recipient,
+                        dict(item.body),
+                        item.attempts,
+                        item.resident.language,
+                        bool(item.resident.elder_mode),
+                    )
+                )
+            return claimed
+
+    async def _deliver(self, item: _Claimed) -> _Outcome:
+        try:
+            if "intent" in item.body and await self._rasa.active_form(
+                conversation_id=Relay.conversation_id(item.channel.value, item.recipient)
+            ):
+                return _Outcome("postponed")  # the resident is filling in a form: ask later
+            raw = await self._render(item)
+        except RasaUnavailable as error:
+            return _Outcome.retry(str(error))
+        if item.channel is Channel.WEB:
+            return _Outcome("awaiting_pickup", replies=raw)
+        if item.channel is Channel.TELEGRAM and self._telegram is not None:
+            replies = self._relay.render(
+                raw, channel=item.channel.value, sender=item.recipient, language=item.language
+            )
+            try:
+                await self._telegram.deliver(int(item.recipient), replies, elder_mode=item.elder_mode)
+            except Exception as error:  # any refusal: retried with backoff, then failed
+                return _Outcome.retry(f"{type(error).__name__}: {error}")
+            return _Outcome("sent", replies=raw)
+        return _Outcome.retry(f"no way to deliver on {item.channel.value} from this gateway")
+
+    async def _render(self, item: _Claimed) -> list[dict[str, Any]]:
+        if "replies" in item.body:
+            return list(item.body["replies"])
+        conversation_id = Relay.conversation_id(item.channel.value, item.recipient)
+        return await self._rasa.trigger_intent(
+            conversation_id=conversation_id,
+            intent=str(item.body["intent"]),
+            entities=item.body.get("entities") or {},
+        )
+
+    def _finish(self, item: _Claimed, outcome: _Outcome) -> None:
+        with session_scope(self._settings) as session:
+            row = session.get(OutboxItem, item.id)
+            if row is None or row.claimed_by != self.worker or row.status is not OutboxStatus.SENDING:
+                logger.warning(
+                    "dispatcher: item %s was taken over; outcome %s dropped", item.id, outcome.field
+                )
+                return
+            now = db_now(session=session)
+            if outcome.replies is not None:
+                row.body = {**row.body, "replies": outcome.replies}
+            if outcome.field == "sent":
+                outbox.mark_sent(session=session, item=row)
+            elif outcome.field == "postponed":
+                row.status, row.due_at, row.attempts = OutboxStatus.PENDING, now + POSTPONE, row.attempts - 1
+            elif outcome.field == "awaiting_pickup":
+                row.status = OutboxStatus.AWAITING_PICKUP
+            elif item.attempts >= MAX_ATTEMPTS:
+                row.status, row.last_error = OutboxStatus.FAILED, outcome.error
+                outcome.field = "failed"
+            else:
+                row.status, row.last_error = OutboxStatus.PENDING, outcome.error
+                row.due_at = now + backoff(item.attempts)
+
+
+@dataclass
+class _Outcome:
+    field: str  # a PassReport field
+    replies: list[dict[str, Any]] | None = None
+    error: str | None = None
+
+    @classmethod
+    def retry(cls, error: str) -> _Outcome:
+        logger.warning("dispatcher: delivery failed: %s", error)
+        return cls("retried", error=error[:1000])
