@@ -13,8 +13,8 @@ docs/knowledge.md):
   ("the police on the phone want me to install an app" went to the fake-app answer).
 
 This featurizer adds one sentence-level sparse feature of TEXT, named `alias`: the jieba tokens'
-TF-IDF (unit length) beside the whole sentence's character 1- to `max_ngram`-gram TF-IDF (unit
-length), vocabularies and weights learnt from the training examples.
+TF-IDF (unit length) beside the whole sentence's character 1- to `max_ngram`-gram TF-IDF (of
+length `chars_weight`), vocabularies and weights learnt from the training examples.
 
 Rasa's own classifiers (DIET, ResponseSelector) need a sequence feature from each featurizer
 they read, so beside the sentence feature there is an empty one-column sequence matrix, one row
@@ -66,7 +66,9 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"alias": "sentence_tfidf", "max_ngram": 4}
+        # The character block weighs twice the words: over five held-out splits (bench/nlu_eval,
+        # docs/understanding.md) that classified intents and answers best (1, 1.5, 2 and 3 tried).
+        return {"alias": "sentence_tfidf", "max_ngram": 4, "chars_weight": 2.0}
 
     def __init__(
         self,
@@ -85,6 +87,8 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         if int(config["max_ngram"]) < 1:
             raise ValueError(f"max_ngram must be at least 1, not {config['max_ngram']}")
+        if float(config["chars_weight"]) <= 0:
+            raise ValueError(f"chars_weight must be positive, not {config['chars_weight']}")
 
     @classmethod
     def create(
@@ -139,7 +143,8 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
         rows = scipy.sparse.hstack(
             [
                 self._vectorizers["words"].transform([_words(m) for m in with_text]),
-                self._vectorizers["chars"].transform([m.get(TEXT) for m in with_text]),
+                self._vectorizers["chars"].transform([m.get(TEXT) for m in with_text])
+                * float(self._config["chars_weight"]),
             ]
         ).tocsr()
         alias = self._config["alias"]

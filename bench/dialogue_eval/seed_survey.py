@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.actors import Actor, ActorRole
 from bot.cases import service as cases
-from bot.cases.actors import Actor
-from bot.cases.enums import ActorRole, CaseStatus
+from bot.cases.enums import CaseStatus
 from bot.cases.schemas import CaseCreate
-from bot.cases.transitions import transition
+from bot.flows.status import change_status
 from bot.db.clock import db_now
 from bot.district import profile_of
 from bot.followups.enums import SurveyStatus
@@ -51,9 +51,9 @@ def open_survey_for(session: Session, sender: str, language: str | None = None) 
     if language:
         residents.set_language(session=session, resident=resident, language=language)
     case = cases.create(session=session, case_in=CaseCreate.model_validate(DISPUTE), resident=resident)
-    transition(session=session, case=case, to=CaseStatus.ACCEPTED, actor=STAFF)
-    transition(session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=STAFF)
-    transition(
+    change_status(session=session, case=case, to=CaseStatus.ACCEPTED, actor=STAFF)
+    change_status(session=session, case=case, to=CaseStatus.IN_PROGRESS, actor=STAFF)
+    change_status(
         session=session,
         case=case,
         to=CaseStatus.RESOLVED,

@@ -28,6 +28,7 @@ def in_rasa(script: str, *args: str) -> Any:
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 
+
 SCRIPT = r"""
 import json, sys
 from jsonschema import ValidationError, validate
@@ -183,7 +184,7 @@ storage = LocalModelStorage(Path(tempfile.mkdtemp()))
 context = ExecutionContext(GraphSchema({}), "model")
 tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
 resource = Resource("sentence_tfidf")
-config = {"alias": "sentence_tfidf", "max_ngram": 4}
+config = {"alias": "sentence_tfidf", "max_ngram": 4, "chars_weight": 2.0}
 component = SentenceTfidf.create(config, storage, resource, context)
 texts = ["平台刷单返利", "屏幕共享", "12315是什么电话", "my money is gone", "my phone is broken"]
 examples = [Message(data={"text": t, "intent": "faq"}) for t in texts]
@@ -237,9 +238,9 @@ def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loa
     # The typo'd sentence still shares the n-grams of the trained one, across any word cut.
     assert {"共", "享", "共享", "幕共享", "幕共", " 平"} <= set(result["grams"])
     assert "平幕" not in result["grams"]  # never seen in training
-    # Words and character n-grams are each of unit length; a word in two of the five training
-    # examples ("my") weighs less than one in a single example ("money").
-    assert result["block_lengths"] == [1.0, 1.0]
+    # Words are of unit length, character n-grams of length chars_weight; a word in two of the
+    # five training examples ("my") weighs less than one in a single example ("money").
+    assert result["block_lengths"] == [1.0, 2.0]
     # (Rasa's jieba tokenizer keeps the space between English words as a token of its own.)
     assert set(result["weights"]) == {"my", "money", " "}
     assert result["weights"]["my"] < result["weights"]["money"]
@@ -266,15 +267,22 @@ from rasa_ext.tfidf import SentenceTfidf
 storage = LocalModelStorage(Path(tempfile.mkdtemp()))
 context = ExecutionContext(GraphSchema({}), "model")
 tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
-tfidf_config = {"alias": "sentence_tfidf", "max_ngram": 4}
+tfidf_config = SentenceTfidf.get_default_config()
 tfidf = SentenceTfidf.create(tfidf_config, storage, Resource("tfidf"), context)
 config = {**LinearClassifier.get_default_config(), "featurizers": ["sentence_tfidf"], "prune_below": 0.05}
 classifier = LinearClassifier.create(config, storage, Resource("linear"), context)
 labelled = {
     "greet": ["你好", "您好啊", "hello", "hi there", "早上好"],
-    "register_dispute": ["我要登记纠纷", "我想申请调解", "帮我调解邻居的事", "register a dispute", "I want mediation"],
-    "faq/fraud_police": ["冒充公安让我转账", "说我涉嫌洗钱的电话", "fake police call", "公检法电话要我转钱", "警察说我的卡涉案"],
-    "faq/law_wages": ["老板拖欠工资怎么办", "工资不发", "my boss owes me wages", "欠薪去哪投诉", "拿不到工钱"],
+    "register_dispute": [
+        "我要登记纠纷", "我想申请调解", "帮我调解邻居的事", "register a dispute", "I want mediation",
+    ],
+    "faq/fraud_police": [
+        "冒充公安让我转账", "说我涉嫌洗钱的电话", "fake police call", "公检法电话要我转钱",
+        "警察说我的卡涉案",
+    ],
+    "faq/law_wages": [
+        "老板拖欠工资怎么办", "工资不发", "my boss owes me wages", "欠薪去哪投诉", "拿不到工钱",
+    ],
 }
 examples = []
 for label, texts in labelled.items():
@@ -284,7 +292,10 @@ for label, texts in labelled.items():
         if key:
             data["intent_response_key"] = label
         examples.append(Message(data=data))
-responses = {"utter_faq/fraud_police": [{"text": "公检法不会电话办案"}], "utter_faq/law_wages": [{"text": "欠薪可以投诉"}]}
+responses = {
+    "utter_faq/fraud_police": [{"text": "公检法不会电话办案"}],
+    "utter_faq/law_wages": [{"text": "欠薪可以投诉"}],
+}
 data = TrainingData(training_examples=examples, responses=responses)
 tokenizer.process_training_data(data)
 tfidf.train(data)
@@ -302,7 +313,8 @@ texts = ["你好呀", "我想找人调解一下", "有人冒充警察打电话�
 print(json.dumps({
     "fresh": [parse(classifier, t) for t in texts],
     "loaded": [parse(loaded, t) for t in texts],
-    "stored_nonzero": int(loaded._weights.nnz), "stored_size": int(loaded._weights.shape[0] * loaded._weights.shape[1]),
+    "stored_nonzero": int(loaded._weights.nnz),
+    "stored_size": int(loaded._weights.shape[0] * loaded._weights.shape[1]),
 }, ensure_ascii=False, default=float))
 """
 
@@ -310,7 +322,7 @@ print(json.dumps({
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
 def test_the_linear_classifier_names_intents_and_answers_as_rasa_does_and_survives_loading() -> None:
     result = in_rasa(LINEAR_SCRIPT)
-    greet, dispute, police, wages = result["loaded"]
+    _, _, police, wages = result["loaded"]
     assert [m["intent"]["name"] for m in result["loaded"]] == ["greet", "register_dispute", "faq", "faq"]
     # Confidences are probabilities: the ranking's add up to one at most, best first.
     for parsed in result["loaded"]:
@@ -325,7 +337,9 @@ def test_the_linear_classifier_names_intents_and_answers_as_rasa_does_and_surviv
     assert police["response_selector"]["all_retrieval_intents"] == ["faq"]
     assert wages["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/law_wages"
     ranking = wages["response_selector"]["faq"]["ranking"]
-    assert [item["confidence"] for item in ranking] == sorted((item["confidence"] for item in ranking), reverse=True)
+    assert [item["confidence"] for item in ranking] == sorted(
+        (item["confidence"] for item in ranking), reverse=True
+    )
     assert abs(sum(item["confidence"] for item in ranking) - 1.0) < 1e-6  # shares among the answers
     # What was stored predicts what was trained, and small weights are left out.
     assert result["loaded"] == result["fresh"]
@@ -375,11 +389,24 @@ print(json.dumps({
 def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_read_in_context() -> None:
     result = in_rasa(CONTEXT_SCRIPT)
     # A number alone is never a question for the knowledge answers; the number is not kept.
-    for name, kind in (("phone", "phone"), ("fullwidth_phone", "phone"), ("id", "id_number"), ("landline", "phone")):
-        assert result[name] == {"intent": "give_number", "confidence": 1.0, "entities": {"number_kind": kind}}, name
+    for name, kind in (
+        ("phone", "phone"),
+        ("fullwidth_phone", "phone"),
+        ("id", "id_number"),
+        ("landline", "phone"),
+    ):
+        assert result[name] == {
+            "intent": "give_number",
+            "confidence": 1.0,
+            "entities": {"number_kind": kind},
+        }, name
     assert result["not_bare"]["intent"] == "faq"  # a sentence with a number is read as a sentence
     # A case number leads to the resident's cases, and stays a withdrawal where it was one.
-    assert result["case"] == {"intent": "my_cases", "confidence": 1.0, "entities": {"case_number": "DT-JF-2026-000123"}}
+    assert result["case"] == {
+        "intent": "my_cases",
+        "confidence": 1.0,
+        "entities": {"case_number": "DT-JF-2026-000123"},
+    }
     assert result["withdraw_case"]["intent"] == "withdraw_case"
     assert result["withdraw_case"]["entities"] == {"case_number": "DT-JF-2026-000123"}
     # Typed where the survey offered 解决了 / 部分解决 / 没解决: read as the third button.
