@@ -93,6 +93,36 @@ def _staff_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _api_key_add(args: argparse.Namespace) -> int:
+    from bot.db.errors import DomainError
+    from bot.db.session import session_scope
+    from bot.staff import api_keys
+
+    try:
+        with session_scope(load_settings()) as session:
+            key = api_keys.add(session=session, name=args.name)
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(key)  # shown this once: only its hash is kept
+    return 0
+
+
+def _api_key_revoke(args: argparse.Namespace) -> int:
+    from bot.db.errors import DomainError
+    from bot.db.session import session_scope
+    from bot.staff import api_keys
+
+    try:
+        with session_scope(load_settings()) as session:
+            api_keys.revoke(session=session, name=args.name)
+    except DomainError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"revoked the API key {args.name}")
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
@@ -157,6 +187,16 @@ def parser() -> argparse.ArgumentParser:
     token = staff.add_parser("token", help="print a new bearer token for /api/staff")
     token.add_argument("username")
     token.set_defaults(handler=_staff_token)
+
+    api_key = commands.add_parser(
+        "api-key", help="keys for programs that name a web-chat sender (kiosks, integrations, benchmarks)"
+    ).add_subparsers(dest="api_key_command", required=True)
+    key_add = api_key.add_parser("add", help="print a new API key for the program NAME (shown once)")
+    key_add.add_argument("name")
+    key_add.set_defaults(handler=_api_key_add)
+    key_revoke = api_key.add_parser("revoke", help="end the API key of the program NAME")
+    key_revoke.add_argument("name")
+    key_revoke.set_defaults(handler=_api_key_revoke)
 
     export = commands.add_parser("export", help="write the case list (whole district) as CSV or XLSX")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")

@@ -53,6 +53,9 @@ class RasaSettings(BaseModel):
 class ActionsSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 5055
+    # Shared secret Rasa sends to the action server with every call (endpoints.yml's headers);
+    # the action server refuses a call without it (actions/server.py).
+    secret: SecretStr | None = None
 
     @property
     def url(self) -> str:
@@ -66,6 +69,13 @@ class GatewaySettings(BaseModel):
     max_text_length: int = 2000
     # Messages one resident may send in a minute before getting a polite "slow down".
     rate_limit_per_minute: int = 20
+    # Key that signs the web-chat resident's cookie (the gateway issues the id, docs/security.md).
+    identity_key: SecretStr | None = None
+    # Send the web-chat cookie only over HTTPS: turn on wherever the page is served over HTTPS
+    # (directly or behind a TLS-terminating proxy).
+    cookie_secure: bool = False
+    # Days a browser keeps its web-chat identity (renewed on every visit).
+    cookie_days: int = 365
 
 
 class RelaySettings(BaseModel):
@@ -173,6 +183,8 @@ class Settings(BaseSettings):
             "payload_key": self.relay.payload_key,
             "rasa_token": self.rasa.token,
             "console_secret": self.console.secret,
+            "action_secret": self.actions.secret,
+            "identity_key": self.gateway.identity_key,
         }[name]
         if value is None:
             raise RuntimeError(f"secret {name} is not set; load settings with load_settings()")
@@ -199,6 +211,12 @@ class Settings(BaseSettings):
                 ),
                 "console": self.console.model_copy(
                     update={"secret": self.console.secret or SecretStr(stored["console_secret"])}
+                ),
+                "actions": self.actions.model_copy(
+                    update={"secret": self.actions.secret or SecretStr(stored["action_secret"])}
+                ),
+                "gateway": self.gateway.model_copy(
+                    update={"identity_key": self.gateway.identity_key or SecretStr(stored["identity_key"])}
                 ),
             }
         )
@@ -228,6 +246,7 @@ class Settings(BaseSettings):
             "RASA_TELEMETRY_ENABLED": "false",
             "SHUOSHI_ACTION_URL": f"{self.actions.url}/webhook",
             "SHUOSHI_RELAY_SECRET": self.secret("relay_secret"),
+            "SHUOSHI_ACTION_SECRET": self.secret("action_secret"),
             "SHUOSHI_TRACKER_URL": self.tracker_url,
         }
 
@@ -253,7 +272,15 @@ def inherited_environment() -> dict[str, str]:
     return dict(os.environ)
 
 
-_SECRET_NAMES = ("relay_secret", "payload_key", "rasa_token", "telegram_secret", "console_secret")
+_SECRET_NAMES = (
+    "relay_secret",
+    "payload_key",
+    "rasa_token",
+    "telegram_secret",
+    "console_secret",
+    "action_secret",
+    "identity_key",
+)
 
 
 def _stored_secrets(var_dir: Path) -> dict[str, str]:

@@ -520,6 +520,21 @@ def seed_surveys(args: argparse.Namespace, wanted: list[tuple[str, str]]) -> dic
         return {}
 
 
+def make_api_key(args: argparse.Namespace, run_id: str) -> str | None:
+    """A key for this run from `shuoshi api-key add` on the local installation (the gateway lets
+    only a program with a key name its senders); None if that fails (then give --api-key)."""
+    command = [args.seed_python, "-m", "bot.cli", "api-key", "add", f"dialogue-eval-{run_id}"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"making an API key failed: {error}", file=sys.stderr)
+        return None
+    if done.returncode != 0 or not done.stdout.strip():
+        print(f"making an API key failed (give --api-key):\n{done.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return done.stdout.strip().splitlines()[-1]
+
+
 def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]) -> Result:
     result = Result(
         id=case["id"],
@@ -593,7 +608,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rasa-token", help="Rasa's --auth-token (default: $SHUOSHI_RASA_TOKEN or var/secrets.json)"
     )
     parser.add_argument(
-        "--api-key", help="the gateway's API key, sent as a bearer token (default: $SHUOSHI_API_KEY)"
+        "--api-key",
+        help="the gateway's API key, sent as a bearer token (default: $SHUOSHI_API_KEY, else one made"
+        " with `shuoshi api-key add` on this installation)",
     )
     parser.add_argument("--secrets", default=str(ROOT / "var" / "secrets.json"))
     parser.add_argument(
@@ -634,6 +651,8 @@ def main(argv: list[str] | None = None) -> int:
         if any(isinstance(s, dict) and "survey" in s for s in c.get("setup") or [])
     ]
     seeded = seed_surveys(args, wanted)
+    if not (args.direct or args.no_seed or args.api_key or os.environ.get("SHUOSHI_API_KEY")):
+        args.api_key = make_api_key(args, run_id)
     results: list[Result] = []
     started = time.monotonic()
     with httpx.Client(timeout=args.timeout) as http:

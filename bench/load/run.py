@@ -38,6 +38,7 @@ from bot.db.session import session_scope
 from bot.launcher.processes import Service, all_services, rasa_run_command, stop_all, wait_until_ready
 from bot.launcher.training import ensure_model
 from bot.residents import service as residents
+from bot.staff import api_keys
 
 BUSY = ("系统正忙", "The service is busy", "系統正忙")
 TIMEOUT = 180.0
@@ -100,7 +101,13 @@ class Target:
 
 
 class Gateway(Target):
+    """The gateway, as a program that names the residents it speaks for: with an API key."""
+
     name = "gateway"
+
+    def __init__(self, url: str, *, api_key: str) -> None:
+        super().__init__(url)
+        self.headers = {"Authorization": f"Bearer {api_key}"}
 
     async def send(
         self, http: httpx.AsyncClient, sender: str, turn: Turn, previous: list[dict[str, Any]]
@@ -111,7 +118,7 @@ class Gateway(Target):
             body["payload"] = payload
         else:
             body["text"] = turn.text or turn.press
-        response = await http.post(f"{self.url}/api/chat", json=body, timeout=TIMEOUT)
+        response = await http.post(f"{self.url}/api/chat", json=body, headers=self.headers, timeout=TIMEOUT)
         replies = response.json().get("replies", []) if response.status_code == 200 else []
         return response.status_code, replies
 
@@ -359,7 +366,9 @@ def main(argv: list[str] | None = None) -> int:
         for service in services:
             service.start(settings.project_dir)
         wait_until_ready(services, timeout=300)
-        gateway = Gateway(f"http://127.0.0.1:{settings.gateway.port}")
+        with session_scope(settings) as session:
+            api_key = api_keys.add(session=session, name="bench-load")
+        gateway = Gateway(f"http://127.0.0.1:{settings.gateway.port}", api_key=api_key)
         bare = None if bare_service is None else BareRasa(f"http://127.0.0.1:{bare_port}")
         for target in filter(None, (gateway, bare)):  # warm both up: the first turns load TensorFlow graphs
             asyncio.run(run_level(target, residents=len(mix), run_id="warm", mix=mix))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -37,10 +38,22 @@ RECORD_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 STORE_DOWN = (OperationalError, InterfaceError)
 # A forwarded or pasted message goes to the scam check (domain/scams.yml) with its text.
 SCAM_CHECK_COMMAND = "/check_scam"
+# A sender id within its channel: it becomes part of Rasa's conversation id (`web:<id>`) and of
+# URL paths to Rasa's API, so only characters that need no escaping anywhere.
+SENDER_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+_SENDER = re.compile(SENDER_PATTERN)
 
 
 class InvalidMessage(ValueError):
     """An inbound message the relay refuses; the text says what is wrong."""
+
+
+def _encodable(text: str | None) -> bool:
+    try:
+        (text or "").encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -223,14 +236,14 @@ class Relay:
     def _validate(self, inbound: Inbound) -> str:
         if inbound.channel not in CHANNELS:
             raise InvalidMessage(f"unknown channel {inbound.channel!r}")
-        if not inbound.sender or len(inbound.sender) > 128:
-            raise InvalidMessage("sender must be 1 to 128 characters")
-        # The store keeps ids trimmed: " x" and "x" would be one resident but two conversations.
-        if not inbound.sender.isprintable() or inbound.sender != inbound.sender.strip():
-            raise InvalidMessage("sender must be printable, without surrounding spaces")
+        if not _SENDER.match(inbound.sender):
+            raise InvalidMessage("sender must be 1 to 128 letters, digits, '_' or '-'")
         # No database text type takes NUL (PostgreSQL refuses it), and no person types it.
-        if any("\x00" in (part or "") for part in (inbound.sender, inbound.text, inbound.payload)):
+        if any("\x00" in (part or "") for part in (inbound.text, inbound.payload)):
             raise InvalidMessage("the message contains a NUL character")
+        # A lone surrogate (JSON's "\ud800") is not a character: no store or encoder takes it.
+        if not all(_encodable(part) for part in (inbound.text, inbound.payload, inbound.language_hint)):
+            raise InvalidMessage("the message is not valid Unicode (a lone surrogate)")
         if sum(part is not None for part in (inbound.text, inbound.payload, inbound.command)) != 1:
             raise InvalidMessage("send either text or payload")
         if inbound.command is not None:
@@ -300,7 +313,7 @@ class Relay:
 
     async def pending(self, *, channel: str, sender: str) -> list[Reply]:
         """Messages the assistant sent on its own and the resident's page has not shown yet."""
-        if channel not in CHANNELS or not sender or not sender.isprintable() or sender != sender.strip():
+        if channel not in CHANNELS or not _SENDER.match(sender):
             raise InvalidMessage("unknown channel, or an empty or invalid sender")
         try:
             raw, language = await asyncio.to_thread(self._take_pending, sender)

@@ -68,6 +68,19 @@ class StaffApiToken(Base):
     staff: Mapped[StaffUser] = relationship()
 
 
+class ApiKey(Base):
+    """A key for a program (a kiosk, an integration, the benchmarks) that names the web-chat
+    resident it speaks for; printed once by `shuoshi api-key add NAME`, kept as its hash."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    revoked_at: Mapped[datetime | None]
+
+
 class LoginAttempt(Base):
     """One try at signing in; failures within a window lock the username (and the address)."""
 

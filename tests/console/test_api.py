@@ -10,6 +10,7 @@ from bot import transcript
 from bot.config import Settings
 from bot.db.session import session_scope
 from bot.residents import service as residents
+from bot.staff import api_keys
 
 REQUIRED = {"number", "kind", "status", "category", "township", "title", "created_at"}
 
@@ -116,12 +117,17 @@ def test_a_reply_through_the_api_reaches_the_web_chat_residents_pending_messages
     add_staff: Callable[..., str],
     token_for: Callable[[str], dict[str, str]],
     open_case: Callable[..., str],
+    console_settings: Settings,
 ) -> None:
     number = open_case(sender="web-resident-42")
     headers = token_for(add_staff("li.na", "supervisor"))
 
     queued = client.post(f"/api/staff/cases/{number}/reply", json={"text": "请带上收据"}, headers=headers)
-    pending = client.get("/api/chat/pending", params={"sender": "web-resident-42"}).json()
+    with session_scope(console_settings) as session:
+        key = api_keys.add(session=session, name="test")
+    pending = client.get(
+        "/api/chat/pending", params={"sender": "web-resident-42"}, headers={"Authorization": f"Bearer {key}"}
+    ).json()
 
     assert queued.status_code == 200 and queued.json()["channel"] == "web"
     assert any("请带上收据" in reply["text"] for reply in pending["replies"])

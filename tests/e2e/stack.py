@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import yaml
 
 from bot.config import Settings
 from bot.db import migrate
+from bot.db.session import session_scope
 from bot.launcher.processes import Service, all_services, gateway_service, stop_all, wait_until_ready
 from bot.launcher.training import ensure_model
+from bot.staff import api_keys
 
 
 def free_port() -> int:
@@ -61,6 +64,11 @@ class Stack:
     def start(self) -> Stack:
         ensure_model(self.settings)
         migrate.upgrade(self.settings)
+        # The tests speak for residents they name, as a program does: with an API key, sent on
+        # every request of `http` (a browser is `browser()`, which has only its cookie).
+        with session_scope(self.settings) as session:
+            self.api_key = api_keys.add(session=session, name=f"e2e-{uuid.uuid4().hex[:8]}")
+        self.http.headers["Authorization"] = f"Bearer {self.api_key}"
         for service in self.services.values():
             service.start(self.settings.project_dir)
         wait_until_ready(list(self.services.values()))
@@ -68,6 +76,10 @@ class Stack:
 
     def stop(self) -> None:
         stop_all(list(self.services.values()))
+
+    def browser(self) -> httpx.Client:
+        """A client as a browser is: no API key, its web-chat identity in the gateway's cookie."""
+        return httpx.Client(base_url=self.base_url, timeout=60.0)
 
     def kill(self, name: str) -> None:
         self.services[name].kill()

@@ -90,7 +90,7 @@ def test_a_button_from_another_conversation_is_refused(stack: Stack) -> None:
 @pytest.mark.parametrize(
     ("body", "named"),
     [
-        ({"text": "你好"}, "sender"),
+        ({"sender": "a/../b", "text": "你好"}, "sender"),
         ({"sender": "bad-1"}, "either text or payload"),
         ({"sender": "bad-1", "text": "   "}, "empty"),
         ({"sender": "bad-1", "text": "骗" * 100_000}, "larger than"),
@@ -105,6 +105,29 @@ def test_bad_requests_get_a_json_error_naming_the_problem(
     response = stack.http.post("/api/chat", json=body)
     assert 400 <= response.status_code < 500
     assert named in response.json()["error"]
+
+
+def test_a_browser_chats_as_the_resident_its_cookie_names_and_cannot_name_another(stack: Stack) -> None:
+    with stack.browser() as browser:
+        greeted = browser.post("/api/chat", json={"text": "你好"})
+        named = browser.post("/api/chat", json={"sender": "owner-1", "text": "我的案件"})
+        taken = browser.get("/api/chat/pending", params={"sender": "owner-1"})
+        own = browser.get("/api/chat/pending")
+
+    assert greeted.status_code == 200 and "httponly" in greeted.headers["set-cookie"].lower()
+    assert texts(greeted.json())
+    assert named.status_code == 401 and taken.status_code == 401
+    assert own.status_code == 200
+
+
+def test_a_lone_surrogate_gets_a_clear_error_not_a_500(stack: Stack) -> None:
+    response = stack.http.post(
+        "/api/chat",
+        content=b'{"sender": "surrogate-1", "text": "\\ud800"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "Unicode" in response.json()["error"]
 
 
 def test_a_body_that_is_not_json_gets_a_json_error(stack: Stack) -> None:

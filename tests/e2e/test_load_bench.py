@@ -17,7 +17,9 @@ def test_two_residents_run_their_scripts_and_the_intake_files_one_case(stack: St
     intake = next(script for script in MIX if script.files_a_case)
     mix = (intake, MIX[0])
     services = list(stack.services.values())
-    level, intakes = measure(services, Gateway(stack.base_url), residents=2, mix=mix, run_id="smoke")
+    level, intakes = measure(
+        services, Gateway(stack.base_url, api_key=stack.api_key), residents=2, mix=mix, run_id="smoke"
+    )
     assert level.errors == 0, level.error_samples
     assert level.turns == sum(len(script.turns) for script in mix)
     assert len(intakes) == 1
