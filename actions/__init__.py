@@ -1,5 +1,6 @@
 """The custom actions, served by `python -m rasa_sdk --actions actions` (see bot/launcher)."""
 
-from actions import sdk_compat
+from actions import auth, sdk_compat
 
 sdk_compat.apply()
+auth.install()  # every call must carry Rasa's shared secret (actions/auth.py)

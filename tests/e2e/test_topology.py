@@ -317,8 +317,17 @@ def test_the_compose_file_runs_two_rasa_instances_two_gateways_and_postgresql() 
         assert env["SHUOSHI_TRACKER_URL"].startswith("postgresql://")  # Rasa's own psycopg2
         assert env["SHUOSHI_ACTION_URL"] == "http://actions:5055/webhook"
         assert "--enable-api" in services[rasa]["command"]
+        # Rasa sends the secret the action server checks (actions/auth.py).
+        assert env["SHUOSHI_ACTION_SECRET"] == _env(services["actions"])["ACTIONS__SECRET"]
     # The secrets every gateway must share come from the same variables.
-    shared = ("RELAY__SECRET", "RELAY__PAYLOAD_KEY", "CONSOLE__SECRET", "RASA__TOKEN")
+    shared = (
+        "RELAY__SECRET",
+        "RELAY__PAYLOAD_KEY",
+        "CONSOLE__SECRET",
+        "RASA__TOKEN",
+        "GATEWAY__IDENTITY_KEY",  # a cookie one gateway issued is good at the other
+        "ACTIONS__SECRET",
+    )
     assert {tuple(_env(services[g])[k] for k in shared) for g in ("gateway-0", "gateway-1")} == {
         tuple(_env(services["gateway-0"])[k] for k in shared)
     }
