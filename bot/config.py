@@ -20,6 +20,26 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
+PLACEHOLDER = "CHANGE-ME"
+MIN_SECRET_LENGTH = 32
+# The settings (as environment variables) that are keys and shared secrets.
+_SECRET_SETTINGS = frozenset(
+    {
+        "RASA__TOKEN",
+        "RELAY__SECRET",
+        "RELAY__PAYLOAD_KEY",
+        "CONSOLE__SECRET",
+        "ACTIONS__SECRET",
+        "GATEWAY__IDENTITY_KEY",
+        "TELEGRAM__SECRET_TOKEN",
+    }
+)
+
+
+class InsecureSettings(ValueError):
+    """A setting that must not be used outside development."""
+
+
 class RasaSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 5005
@@ -147,6 +167,9 @@ class Settings(BaseSettings):
     project_dir: Path = PROJECT_DIR
     var_dir: Path = PROJECT_DIR / "var"
     log_level: str = "INFO"
+    # Outside development the installation refuses to start with a placeholder or short secret
+    # (`check_secrets`); the deployment files set "production".
+    deployment: Literal["development", "production"] = "development"
 
     rasa: RasaSettings = RasaSettings()
     actions: ActionsSettings = ActionsSettings()
@@ -190,8 +213,27 @@ class Settings(BaseSettings):
             raise RuntimeError(f"secret {name} is not set; load settings with load_settings()")
         return value.get_secret_value()
 
+    def check_secrets(self) -> None:
+        """Refuses, outside development, a secret that is a placeholder (`CHANGE-ME`) or shorter
+        than MIN_SECRET_LENGTH characters, naming the setting (never its value)."""
+        if self.deployment == "development":
+            return
+        weak = [
+            name
+            for name, value in _flatten(self, prefix="").items()
+            if PLACEHOLDER in value.upper() or (name in _SECRET_SETTINGS and len(value) < MIN_SECRET_LENGTH)
+        ]
+        if weak:
+            raise InsecureSettings(
+                f"refusing to start: {', '.join(sorted(weak))} "
+                f"{'is' if len(weak) == 1 else 'are'} a placeholder or shorter than {MIN_SECRET_LENGTH}"
+                " characters; generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+
     def with_secrets(self) -> Settings:
-        """These settings with every secret not given filled from `var/secrets.json`."""
+        """These settings with every secret not given filled from `var/secrets.json`; outside
+        development, weak secrets stop here (`check_secrets`)."""
+        self.check_secrets()
         stored = _stored_secrets(self.var_dir)
         return self.model_copy(
             update={

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
+from bot.config import InsecureSettings, Settings
 
 
 def test_secrets_are_generated_once_and_kept(tmp_path: Path) -> None:
@@ -54,3 +54,37 @@ def test_a_child_process_gets_the_rasa_instances(tmp_path: Path, monkeypatch: py
     for key, value in settings.as_environment().items():
         monkeypatch.setenv(key, value)
     assert Settings().rasa.urls == instances
+
+
+def test_outside_development_a_placeholder_secret_stops_the_start(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path, deployment="production", relay={"secret": "CHANGE-ME"})
+
+    with pytest.raises(InsecureSettings, match="RELAY__SECRET") as refused:
+        settings.with_secrets()
+    assert "CHANGE-ME" not in str(refused.value)  # names the setting, never the value
+
+
+def test_outside_development_a_short_secret_stops_the_start(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path, deployment="production", console={"secret": "s3cret"})
+
+    with pytest.raises(InsecureSettings, match="CONSOLE__SECRET"):
+        settings.with_secrets()
+
+
+def test_outside_development_a_placeholder_in_a_database_url_stops_the_start(tmp_path: Path) -> None:
+    settings = Settings(
+        var_dir=tmp_path, deployment="production", database={"url": "postgresql://u:CHANGE-ME@db/shuoshi"}
+    )
+
+    with pytest.raises(InsecureSettings, match="DATABASE__URL"):
+        settings.with_secrets()
+
+
+def test_generated_secrets_pass_outside_development(tmp_path: Path) -> None:
+    settings = Settings(var_dir=tmp_path, deployment="production").with_secrets()
+
+    settings.with_secrets()  # the generated ones are long enough
+
+
+def test_development_accepts_a_short_secret(tmp_path: Path) -> None:
+    Settings(var_dir=tmp_path, relay={"secret": "dev"}).with_secrets()
