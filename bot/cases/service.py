@@ -198,6 +198,9 @@ def reveal(*, session: Session, case: Case, field: RevealableField, actor: Actor
     return value
 
 
+STAFF_WROTE_TO_RESIDENT = frozenset({EventAction.REPLIED, EventAction.INFORMATION_REQUESTED})
+
+
 def forget_resident(*, session: Session, resident: Resident, actor: Actor) -> int:
     """Erasure, this domain's part on the cases: contact phone, ID number and other party go,
     phone and ID numbers are masked in the free text, and each case records that it happened.
@@ -215,5 +218,11 @@ def forget_resident(*, session: Session, resident: Resident, actor: Actor) -> in
             case.resolution = redact(case.resolution)
         for note in case.notes:
             note.text = redact(note.text)
+        for event in case.events:
+            # What staff wrote to the resident is in the (blanked) transcript; its copy goes too.
+            if event.action in STAFF_WROTE_TO_RESIDENT:
+                event.note = None
+            elif event.note is not None:
+                event.note = redact(event.note)
         events.record(session=session, case=case, action=EventAction.PERSONAL_DATA_ERASED, actor=actor)
     return len(cases)

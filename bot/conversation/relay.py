@@ -23,6 +23,7 @@ from bot import notices, transcript
 from bot.config import Settings
 from bot.conversation import answers, payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
+from bot.db import tracker_store
 from bot.db.session import session_scope
 from bot.language import Language
 from bot.outbox import service as outbox
@@ -188,7 +189,17 @@ class Relay:
         else:
             replies = [Reply(text=notices.text(notices.Notice.BUSY, language))]
             offered = [list(resident.offered)]  # still unanswered: Rasa never saw this message
-        elder_mode = await self._record_retrying(resident, inbound, pressed, language, replies, offered)
+        elder_mode, erased = await self._record_retrying(
+            resident, inbound, pressed, language, replies, offered
+        )
+        if erased:
+            # The resident had their data erased in this turn. Erasure deleted the conversation
+            # from Rasa's tracker store, but Rasa wrote the tracker again when the turn ended.
+            await asyncio.to_thread(
+                tracker_store.forget_conversations,
+                settings=self._settings,
+                conversation_ids=[conversation_id],
+            )
         return Outcome(replies=replies, language=language, delivered=delivered, elder_mode=elder_mode)
 
     async def _record_retrying(
@@ -199,9 +210,10 @@ class Relay:
         language: Language,
         replies: list[Reply],
         offered: list[list[dict[str, Any]]],
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         """Records the turn; Rasa has already handled it, so a store that went away meanwhile is
-        waited for a few seconds rather than the answer thrown away."""
+        waited for a few seconds rather than the answer thrown away. (Elder mode, erased in this
+        turn) after it."""
         turn = (resident, inbound, pressed, language, replies, offered)
         for delay in RECORD_RETRY_DELAYS:
             try:
@@ -213,7 +225,7 @@ class Relay:
             return await asyncio.to_thread(self._record, *turn)
         except STORE_DOWN as error:
             logger.error("relay: the turn could not be recorded (%s); replying anyway", type(error).__name__)
-            return resident.elder_mode
+            return resident.elder_mode, False
 
     async def _typed(self, inbound: Inbound, conversation_id: str, text: str) -> str:
         """What typed text becomes for Rasa: a scam check for a forwarded or pasted message, else
@@ -358,8 +370,9 @@ class Relay:
         language: Language,
         replies: list[Reply],
         offered: list[list[dict[str, Any]]],
-    ) -> bool:
-        """Writes the turn to the transcript; the resident's elder mode after the turn."""
+    ) -> tuple[bool, bool]:
+        """Writes the turn to the transcript; the resident's elder mode after the turn, and whether
+        the turn erased their data (their chat identity is gone)."""
         with session_scope(self._settings) as session:
             resident = residents.get(session=session, resident_id=known.id)
             # Only a detection or a choice changes the language; an action may have set it meanwhile.
@@ -382,4 +395,8 @@ class Relay:
                     text=reply.text,
                     buttons=buttons,
                 )
-            return bool(resident.elder_mode)
+            erased = resident.erased_at is not None and not any(
+                identity.channel == inbound.channel and identity.external_id == inbound.sender
+                for identity in resident.identities
+            )
+            return bool(resident.elder_mode), erased

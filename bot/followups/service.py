@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.actors import Actor
@@ -280,5 +280,11 @@ def answers(
 
 
 def forget_resident(*, session: Session, resident: Resident) -> None:
-    """Erasure, this domain's part: never surveyed again; open and scheduled surveys cancelled."""
+    """Erasure, this domain's part: never surveyed again; open and scheduled surveys cancelled;
+    the comments of answered ones blanked (the rating and answer stay for 满意率)."""
     opt_out(session=session, resident=resident)
+    session.execute(
+        update(Survey)
+        .where(Survey.resident_id == resident.id, Survey.comment.is_not(None))
+        .values(comment=None)
+    )

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import transcript
@@ -16,6 +16,8 @@ from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
 from bot.residents.enums import Channel
 from bot.residents.models import Resident
+
+ERASED_RECIPIENT = "-"  # a sent item's recipient after its resident's erasure
 
 
 def enqueue(
@@ -109,13 +111,20 @@ def failed(*, session: Session, limit: int = 100) -> list[OutboxItem]:
 
 
 def forget_resident(*, session: Session, resident: Resident) -> None:
-    """Erasure, this domain's part: messages not yet delivered (they could not reach an erased
-    resident anyway). Sent ones stay as delivery records; their text is the transcript's."""
+    """Erasure, this domain's part: messages not yet delivered go (they could not reach an erased
+    resident anyway); sent ones stay as delivery records (kind, channel, times) with their body
+    and recipient blanked."""
     session.execute(
         delete(OutboxItem).where(
             OutboxItem.resident_id == resident.id,
             OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP, OutboxStatus.FAILED]),
         )
+    )
+    session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.resident_id == resident.id)
+        .values(body={}, recipient=ERASED_RECIPIENT)
+        .execution_options(synchronize_session=False)
     )
 
 

@@ -228,8 +228,11 @@ def test_submitting_a_petition_keeps_the_name_and_id_number(store: Settings) -> 
         resident = residents.for_channel(session=session, channel="telegram", external_id="5001")
         residents.record_consent(session=session, resident=resident, notice_version="intake-2026-1")
     saved = tracker("telegram:5001", slots=PETITION_ANSWERS)
-    messages, _ = run(intake_actions.ActionSubmitPetition(), saved)
+    messages, events = run(intake_actions.ActionSubmitPetition(), saved)
     assert messages[0]["response"] == "utter_petition_registered"
+    # Registered: nothing personal stays in the conversation's slots (Rasa's tracker keeps them).
+    personal = ("resident_name", "contact_phone", "id_number", "petition_facts", "petition_subject")
+    assert {slot: slot_events(events)[slot] for slot in personal} == dict.fromkeys(personal)
     with session_scope(store) as session:
         case = session.scalar(select(Case).where(Case.number == messages[0]["case_number"]))
         assert case is not None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from bot import transcript
@@ -201,3 +203,119 @@ def test_every_table_that_points_at_a_resident_is_covered_by_erasure() -> None:
 
     assert sorted(pointing - set(RESIDENT_TABLES)) == []
     assert sorted(set(RESIDENT_TABLES) - pointing) == []
+
+
+# -- nothing of the resident survives erasure, in the case store or in Rasa's tracker store --------
+
+PHONE = "13900001111"
+ID_NUMBER = "11010519491231002X"
+NAME = "王芳"
+WORDS = "楼上天天半夜剁骨头"  # what they said in the chat and in the survey
+REPLY = "请周三上午带上房产证来调解室"  # what staff wrote to them
+
+
+def rasa_tracker(path: Path, rows: list[tuple[str, str]]) -> Settings:
+    """A tracker store as Rasa's SQLTrackerStore makes it (its `events` table), with these
+    (conversation id, event JSON) rows."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL,"
+            " type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255),"
+            " action_name VARCHAR(255), data TEXT)"
+        )
+        for sender_id, data in rows:
+            connection.exec_driver_sql(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'slot', 0, ?)",
+                (sender_id, data),
+            )
+    engine.dispose()
+    return Settings(tracker={"url": f"sqlite:///{path}"})
+
+
+def tracker_rows(settings: Settings) -> list[tuple[str, str]]:
+    engine = create_engine(settings.tracker_url)
+    with engine.connect() as connection:
+        rows = [(r[0], r[1]) for r in connection.exec_driver_sql("SELECT sender_id, data FROM events")]
+    engine.dispose()
+    return rows
+
+
+def test_erasure_deletes_the_residents_conversations_from_rasas_tracker_store(
+    session: Session, settings: Settings, known_resident: Resident, tmp_path: Path
+) -> None:
+    tracker = rasa_tracker(
+        tmp_path / "tracker.db",
+        [
+            ("web:resident-1", f'{{"event": "slot", "name": "contact_phone", "value": "{PHONE}"}}'),
+            ("web:resident-1", f'{{"event": "user", "text": "{WORDS}"}}'),
+            ("web:someone-else", '{"event": "user", "text": "你好"}'),
+        ],
+    )
+    with_tracker = settings.model_copy(update={"tracker": tracker.tracker})
+
+    report = erase(
+        session=session, settings=with_tracker, resident=known_resident, actor=known_resident.actor
+    )
+
+    assert report.conversations == ("web:resident-1",)
+    assert tracker_rows(with_tracker) == [("web:someone-else", '{"event": "user", "text": "你好"}')]
+
+
+def test_after_erasure_no_table_holds_the_residents_phone_id_number_name_or_words(
+    session: Session,
+    settings: Settings,
+    known_resident: Resident,
+    their_case: Case,
+    make_staff: Callable[..., Any],
+    tmp_path: Path,
+) -> None:
+    from bot.flows.replies import reply_to_resident
+    from bot.followups.enums import Rating, Solved, SurveyStatus
+    from bot.followups.models import Survey
+    from bot.outbox import service as outbox
+
+    transcript.record(
+        session=session, resident=known_resident, direction="in", channel="web", text=f"{WORDS}，电话{PHONE}"
+    )
+    item = reply_to_resident(session=session, case=their_case, staff=make_staff("supervisor"), text=REPLY)
+    outbox.mark_sent(session=session, item=item)
+    now = db_now(session=session)
+    session.add(
+        Survey(
+            case_id=their_case.id,
+            resident_id=known_resident.id,
+            resolved_at=now,
+            status=SurveyStatus.ANSWERED,
+            due_at=now,
+            answered_at=now,
+            rating=Rating.NOT_SATISFIED,
+            solved=Solved.NO,
+            comment=f"{WORDS}，还是没人管",
+        )
+    )
+    session.flush()
+    tracker = rasa_tracker(
+        tmp_path / "tracker.db",
+        [("web:resident-1", f'{{"event": "slot", "name": "id_number", "value": "{ID_NUMBER}"}}')],
+    )
+
+    erase(
+        session=session,
+        settings=settings.model_copy(update={"tracker": tracker.tracker}),
+        resident=known_resident,
+        actor=known_resident.actor,
+    )
+    session.flush()
+
+    from bot.registry import metadata
+
+    found = []
+    for table in metadata.sorted_tables:
+        for row in session.execute(select(table)).all():
+            text = " ".join(str(value) for value in row)
+            found += [
+                (table.name, secret) for secret in (PHONE, ID_NUMBER, NAME, WORDS, REPLY) if secret in text
+            ]
+    assert found == []
+    assert tracker_rows(tracker) == []
