@@ -21,7 +21,15 @@ from bot.cases.enums import (
     ResolutionOutcome,
 )
 from bot.residents.enums import DEFAULT_LANGUAGE, Channel, Language
-from bot.residents.privacy import mask_id_number, mask_name, mask_phone, normalise_phone, validate_id_number
+from bot.residents.privacy import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    normalise_phone,
+    redact,
+    validate_id_number,
+)
+from bot.transcript.enums import Direction
 
 
 def _blank_to_none(value: object) -> object:
@@ -42,6 +50,26 @@ IdNumber = Annotated[str | None, BeforeValidator(_blank_to_none), AfterValidator
 MaskedPhone = Annotated[str | None, AfterValidator(mask_phone)]
 MaskedIdNumber = Annotated[str | None, AfterValidator(mask_id_number)]
 MaskedName = Annotated[str | None, AfterValidator(mask_name)]
+
+
+def _redact(value: str | None) -> str | None:
+    return None if value is None else redact(value)
+
+
+# Free text with every ID and phone number in it masked.
+MaskedText = Annotated[str | None, AfterValidator(_redact)]
+
+
+class TranscriptLine(BaseModel):
+    """A message of a case's conversation as staff see it: ID and phone numbers masked, the full
+    numbers only through the audited reveal (`service.reveal`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    direction: Direction
+    channel: Channel
+    text: MaskedText
+    created_at: datetime
 
 
 class CaseCreate(BaseModel):

@@ -7,7 +7,7 @@ admins.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -18,15 +18,13 @@ from bot.cases import queue as case_queue
 from bot.cases import service as cases
 from bot.cases.enums import CaseStatus, ResolutionOutcome
 from bot.cases.figures import Figures, Period
-from bot.cases.schemas import CaseDetail, CaseRead
+from bot.cases.schemas import CaseDetail, CaseRead, TranscriptLine
 from bot.console import figures as figures_view
 from bot.console.deps import ApiStaff, DbSession, SeniorApiStaff
 from bot.flows import replies
 from bot.flows import status as status_flow
 from bot.flows.figures import figures, figures_by
-from bot.residents.enums import Channel
 from bot.staff import accounts
-from bot.transcript.enums import Direction
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 
@@ -60,17 +58,8 @@ class AssignIn(BaseModel):
     staff_id: int
 
 
-class MessageOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    direction: Direction
-    channel: Channel
-    text: str | None
-    created_at: datetime
-
-
 class CaseWithTranscript(CaseDetail):
-    transcript: list[MessageOut]
+    transcript: list[TranscriptLine]  # ID and phone numbers masked
 
 
 def _case(case: Any) -> dict[str, Any]:
@@ -99,7 +88,7 @@ def list_cases(
 def get_case(number: str, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
     case = cases.get_for_staff(session=session, number=number, staff=staff)
     detail = CaseDetail.model_validate(case).model_dump()
-    messages = [MessageOut.model_validate(m) for m in transcript.for_case(session=session, case=case)]
+    messages = [TranscriptLine.model_validate(m) for m in transcript.for_case(session=session, case=case)]
     return CaseWithTranscript.model_validate({**detail, "transcript": messages}).model_dump(mode="json")
 
 

@@ -14,20 +14,19 @@ from bot.cases.deadlines import current_due, is_overdue
 from bot.cases.deadlines import today as district_today
 from bot.cases.enums import CaseStatus
 from bot.cases.models import Attachment, Case
-from bot.cases.schemas import CaseDetail
+from bot.cases.schemas import CaseDetail, TranscriptLine
 from bot.cases.transitions import allowed_targets
 from bot.staff import audit
 from bot.staff import service as staff_service
 from bot.staff.audit import AuditAction
 from bot.staff.models import StaffUser
-from bot.transcript.models import Message
 
 
 @dataclass(frozen=True)
 class CaseView:
     case: Case
     detail: CaseDetail
-    transcript: Sequence[Message]
+    transcript: Sequence[TranscriptLine]  # ID and phone numbers masked
     attachments: Sequence[Attachment]
     targets: list[CaseStatus]
     assignable: Sequence[StaffUser]
@@ -54,7 +53,9 @@ def case_view(*, session: Session, case: Case, staff: StaffUser) -> CaseView:
     return CaseView(
         case=case,
         detail=CaseDetail.model_validate(case),
-        transcript=transcript.for_case(session=session, case=case),
+        transcript=[
+            TranscriptLine.model_validate(m) for m in transcript.for_case(session=session, case=case)
+        ],
         attachments=attachments.of_case(session=session, case=case),
         targets=allowed_targets(case.status, staff.role.actor_role),
         assignable=assignable,

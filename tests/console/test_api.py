@@ -131,3 +131,31 @@ def test_a_reply_through_the_api_reaches_the_web_chat_residents_pending_messages
 
     assert queued.status_code == 200 and queued.json()["channel"] == "web"
     assert any("请带上收据" in reply["text"] for reply in pending["replies"])
+
+
+def test_the_transcript_in_the_api_masks_id_and_phone_numbers(
+    client: TestClient,
+    add_staff: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    open_case: Callable[..., str],
+    console_settings: Settings,
+) -> None:
+    number = open_case("petition", sender="web-78")
+    with session_scope(console_settings) as session:
+        from bot.cases import service as cases
+
+        case = cases.get_by_number(session=session, number=number)
+        resident = residents.for_channel(session=session, channel="web", external_id="web-78")
+        transcript.record(
+            session=session,
+            resident=resident,
+            direction="in",
+            channel="web",
+            text="身份证11010519491231002X，电话13900001111",
+            case=case,
+        )
+    headers = token_for(add_staff("li.na", "supervisor"))
+
+    body = client.get(f"/api/staff/cases/{number}", headers=headers).json()
+
+    assert body["transcript"][0]["text"] == "身份证110***********002X，电话*******1111"

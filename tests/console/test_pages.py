@@ -274,3 +274,31 @@ def test_an_open_urgent_case_tops_the_queue_even_after_it_was_accepted(
     page = client.get("/console/cases").text
 
     assert page.index(urgent) < page.index(newer)
+
+
+def test_the_case_pages_transcript_masks_id_and_phone_numbers(
+    client: TestClient,
+    signed_in: Callable[..., str],
+    open_case: Callable[..., str],
+    console_settings: Settings,
+) -> None:
+    from bot import transcript
+    from bot.residents import service as residents
+
+    number = open_case("petition", sender="web-79")
+    with session_scope(console_settings) as session:
+        resident = residents.for_channel(session=session, channel="web", external_id="web-79")
+        transcript.record(
+            session=session,
+            resident=resident,
+            direction="in",
+            channel="web",
+            text="我的电话是13900001111，身份证11010519491231002X",
+            case=cases.get_by_number(session=session, number=number),
+        )
+    signed_in("supervisor")
+
+    page = client.get(f"/console/cases/{number}").text
+
+    assert "我的电话是*******1111，身份证110***********002X" in page
+    assert "13900001111" not in page and "11010519491231002X" not in page

@@ -73,3 +73,26 @@ def test_text_from_the_resident_is_shown_as_text_not_html(stack: Stack, page: Pa
     page.get_by_role("button", name="发送").click()
     expect(page.locator(".msg.me").last).to_have_text("<img src=x onerror=alert(1)>你好")
     assert page.locator(".msg img").count() == 0
+
+
+def test_the_page_keeps_the_residents_id_in_an_httponly_cookie_never_in_a_url(
+    stack: Stack, page: Page
+) -> None:
+    from bot.channels.web import identity
+
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.goto(stack.base_url + "/")
+    expect(page.locator(".msg.bot").first).to_contain_text("说事")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == identity.COOKIE]
+    sender = identity.sender_from_cookie(stack.settings, cookie["value"])
+    page.wait_for_timeout(5500)  # one poll for pending messages
+
+    assert sender is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert identity.COOKIE not in page.evaluate("document.cookie")  # out of the page's scripts' reach
+    assert any("/api/chat/pending" in url for url in urls)
+    assert not any(sender in url or "sender=" in url for url in urls)
+
+    page.get_by_role("button", name="在此设备上忘记我").click()
+    expect(page.locator(".notice").last).to_contain_text("这台设备已忘记您")
+    assert [c for c in page.context.cookies() if c["name"] == identity.COOKIE] == []
