@@ -25,6 +25,7 @@ from bot.flows import replies
 from bot.flows import status as status_flow
 from bot.flows.figures import figures, figures_by
 from bot.staff import accounts
+from bot.staff import service as staff_service
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 
@@ -165,7 +166,7 @@ def stats(
     township, kind and category, for the cases received from `start` to `end`."""
     default = figures_view.default_period(session=session)
     period = Period(start or default.start, (end + timedelta(days=1)) if end else default.end)
-    scope = township or staff.township
+    scope = staff_service.township_scope(staff=staff, township=township)
     return {
         "period": {"start": period.start.isoformat(), "end": (period.end - timedelta(days=1)).isoformat()},
         "township": scope,

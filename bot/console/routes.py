@@ -32,6 +32,7 @@ from bot.console.rendering import render, translator
 from bot.flows import audit_log, replies
 from bot.flows import status as status_flow
 from bot.staff import accounts, auth
+from bot.staff import service as staff_service
 from bot.staff.audit import AuditAction
 from bot.staff.audit import record as audit_record
 from bot.staff.enums import StaffRole
@@ -322,7 +323,7 @@ def figures_page(
     last = end or (default.end - timedelta(days=1))
     if last < first:
         first, last = last, first
-    chosen = township or staff.township or None
+    chosen = staff_service.township_scope(staff=staff, township=township)
     report = figures_view.figures_report(
         session=session, period=Period(first, last + timedelta(days=1)), township=chosen
     )

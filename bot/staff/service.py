@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.errors import DomainError, NotFound
+from bot.db.errors import DomainError, NotFound, NotPermitted
 from bot.district import profile_of
 from bot.staff.enums import StaffRole
 from bot.staff.models import StaffUser
@@ -112,3 +112,13 @@ def display_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, s
 def usernames(*, session: Session) -> dict[int, str]:
     """Every staff id → username (for exports)."""
     return {row.id: row.username for row in session.scalars(select(StaffUser))}
+
+
+def township_scope(*, staff: StaffUser, township: str | None) -> str | None:
+    """The township whose figures this staff member may see when asking for `township` (None:
+    the whole district). A township-scoped account sees its own township only."""
+    if staff.township is None:
+        return township or None
+    if township and township != staff.township:
+        raise NotPermitted(f"{staff.username} sees the figures of {staff.township} only")
+    return staff.township

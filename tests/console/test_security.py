@@ -238,3 +238,23 @@ def test_console_pages_forbid_framing_and_foreign_scripts(client: TestClient) ->
 
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
+
+
+def test_a_township_supervisor_may_not_see_another_townships_figures(
+    client: TestClient,
+    signed_in: Callable[..., str],
+    add_staff: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    open_case: Callable[..., str],
+) -> None:
+    open_case(township="孔店乡")
+    signed_in("supervisor", township="洛河镇", username="luohe.sup")
+    headers = token_for("luohe.sup")
+
+    other_api = client.get("/api/staff/stats", params={"township": "孔店乡"}, headers=headers)
+    own_api = client.get("/api/staff/stats", headers=headers)
+    other_page = client.get("/console/figures", params={"township": "孔店乡"})
+
+    assert other_api.status_code == 403 and other_page.status_code == 403
+    assert own_api.status_code == 200 and own_api.json()["township"] == "洛河镇"
+    assert own_api.json()["total"]["received"] == 0  # the 孔店乡 case is not counted
