@@ -83,6 +83,11 @@ def transition(
     raises and leaves the case untouched.
     """
     target = _status(to)
+    # Lock the case's row and read its status afresh: of an accept and a reject at once, the
+    # second waits for the first and then finds the case accepted (PostgreSQL; on SQLite, where
+    # a writer locks the whole database anyway, FOR UPDATE is left out).
+    session.flush()
+    session.refresh(case, attribute_names=["status"], with_for_update=True)
     old = case.status
     roles = ALLOWED.get((old, target))
     if roles is None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from sqlalchemy.orm import Session
 
 from bot.actors import Actor, ActorRole
+from bot.cases import service as cases
+from bot.config import Settings
+from bot.db.session import session_scope
+from bot.staff import service as staff
+from tests.conftest import build_case_input
 from bot.cases.enums import CaseStatus, EventAction, ResolutionOutcome
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
 from bot.cases.models import Case
@@ -289,3 +296,51 @@ def test_a_resident_may_withdraw_exactly_what_the_table_lets_them() -> None:
 
     assert {CaseStatus.REGISTERED, CaseStatus.ACCEPTED} == WITHDRAWABLE
     assert all((status, CaseStatus.WITHDRAWN) in ALLOWED for status in WITHDRAWABLE)
+
+
+def test_an_accept_and_a_reject_at_once_cannot_both_succeed(committed: Settings, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("SQLite lets one writer at a time anyway; the row lock matters on PostgreSQL")
+    with session_scope(committed) as session:
+        owner = residents.for_channel(session=session, channel="web", external_id="race-1")
+        number = cases.create(session=session, case_in=build_case_input(), resident=owner).number
+        supervisor_id = staff.create(
+            session=session, username="race.sup", password="correct horse battery", role="supervisor"
+        ).id
+    accepted = threading.Event()
+    outcome: dict[str, str] = {}
+
+    def accept() -> None:
+        with session_scope(committed) as session:
+            case = cases.get_by_number(session=session, number=number)
+            transition(
+                session=session, case=case, to="accepted", actor=session.get(StaffUser, supervisor_id).actor
+            )
+            accepted.set()
+            time.sleep(1.0)  # still uncommitted while the reject comes in
+
+    def reject() -> None:
+        with session_scope(committed) as session:
+            case = cases.get_by_number(session=session, number=number)  # still registered here
+            accepted.wait(10)
+            try:
+                transition(
+                    session=session,
+                    case=case,
+                    to="rejected",
+                    actor=session.get(StaffUser, supervisor_id).actor,
+                    note="不属于受理范围",
+                )
+                outcome["reject"] = "done"
+            except IllegalTransition:
+                outcome["reject"] = "refused"
+
+    threads = [threading.Thread(target=accept), threading.Thread(target=reject)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert outcome == {"reject": "refused"}
+    with session_scope(committed) as session:
+        assert cases.get_by_number(session=session, number=number).status is CaseStatus.ACCEPTED
