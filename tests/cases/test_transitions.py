@@ -11,17 +11,17 @@ from sqlalchemy.orm import Session
 
 from bot.actors import Actor, ActorRole
 from bot.cases import service as cases
-from bot.config import Settings
-from bot.db.session import session_scope
-from bot.staff import service as staff
-from tests.conftest import build_case_input
 from bot.cases.enums import CaseStatus, EventAction, ResolutionOutcome
 from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
 from bot.cases.models import Case
 from bot.cases.transitions import allowed_targets, transition
+from bot.config import Settings
+from bot.db.session import session_scope
 from bot.residents import service as residents
 from bot.residents.models import Resident
+from bot.staff import service as staff
 from bot.staff.models import StaffUser
+from tests.conftest import build_case_input
 
 DISPATCHER = Actor.system("follow-up dispatcher")
 
