@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from bot.app import create_app
 from bot.channels.web import identity
-from bot.config import ActionsSettings, RasaSettings, Settings
+from bot.config import ActionsSettings, DispatcherSettings, RasaSettings, Settings
 from bot.db.session import session_scope
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxKind
@@ -25,9 +25,14 @@ from tests.e2e.stack import free_port
 
 @pytest.fixture
 def web_settings(committed: Settings) -> Settings:
-    # Ports where nothing listens: no Rasa of anyone else's gets these messages.
+    # Ports where nothing listens: no Rasa of anyone else's gets these messages. No dispatcher:
+    # it would claim the queued messages the tests hand over through /api/chat/pending.
     return committed.model_copy(
-        update={"rasa": RasaSettings(port=free_port()), "actions": ActionsSettings(port=free_port())}
+        update={
+            "rasa": RasaSettings(port=free_port()),
+            "actions": ActionsSettings(port=free_port()),
+            "dispatcher": DispatcherSettings(enabled=False),
+        }
     ).with_secrets()
 
 
@@ -202,3 +207,18 @@ def test_a_lone_surrogate_in_the_text_gets_a_clear_4xx(browser: TestClient) -> N
 
     assert response.status_code == 422
     assert "Unicode" in response.json()["error"]
+
+
+def test_another_sites_link_to_pending_does_not_take_the_residents_messages(
+    browser: TestClient, web_settings: Settings
+) -> None:
+    browser.get("/")
+    sender = identity.sender_from_cookie(web_settings, browser.cookies.get(identity.COOKIE))
+    assert sender is not None
+    queue_for_web(web_settings, sender, "您的案件已受理")
+
+    lured = browser.get("/api/chat/pending", headers={"Sec-Fetch-Site": "cross-site"})
+    own = browser.get("/api/chat/pending", headers={"Sec-Fetch-Site": "same-origin"})
+
+    assert lured.json() == {"replies": []}
+    assert [r["text"] for r in own.json()["replies"]] == ["您的案件已受理"]

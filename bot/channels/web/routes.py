@@ -22,6 +22,10 @@ from bot.language import Language
 router = APIRouter()
 STATIC = Path(__file__).parent / "static"
 
+# What browsers send as Sec-Fetch-Site for the page's own requests (or a typed URL); clients that
+# send no such header (programs) are not browsers being led by another site.
+SAME_ORIGIN = frozenset({"same-origin", "none"})
+
 Sender = Annotated[str, Field(min_length=1, max_length=128, pattern=SENDER_PATTERN)]
 
 
@@ -87,6 +91,10 @@ async def pending(
     sender: Annotated[str | None, Query(min_length=1, max_length=128, pattern=SENDER_PATTERN)] = None,
 ) -> dict[str, Any]:
     relay: Relay = request.app.state.relay
+    if sender is None and request.headers.get("sec-fetch-site", "same-origin") not in SAME_ORIGIN:
+        # Another site's link or image carries the cookie (SameSite=Lax lets top-level GETs
+        # through): it must not mark the resident's messages as delivered.
+        return {"replies": []}
     resident = await identity.existing_resident(request, named=sender)
     if resident is None:
         return {"replies": []}  # a browser that has not chatted yet has nothing waiting
