@@ -1,4 +1,4 @@
-"""`shuoshi staff add`, `shuoshi staff token` and `shuoshi export`."""
+"""`shuoshi staff add`, `shuoshi staff token`, `shuoshi api-key` and `shuoshi export`."""
 
 from __future__ import annotations
 
@@ -73,3 +73,18 @@ def test_export_writes_the_case_list(
 
     text = capsysbinary.readouterr().out.decode("utf-8-sig")
     assert text.startswith("number,kind,category") and number in text
+
+
+def test_an_api_key_from_the_command_line_lets_a_program_name_a_sender_until_revoked(
+    shuoshi: Callable[..., int], client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert shuoshi("api-key", "add", "kiosk-1") == 0
+    key = capsys.readouterr().out.strip()
+    headers = {"Authorization": f"Bearer {key}"}
+
+    allowed = client.get("/api/chat/pending", params={"sender": "kiosk-resident"}, headers=headers)
+    assert shuoshi("api-key", "add", "kiosk-1") == 1  # one live key per name
+    assert shuoshi("api-key", "revoke", "kiosk-1") == 0
+    refused = client.get("/api/chat/pending", params={"sender": "kiosk-resident"}, headers=headers)
+
+    assert key.startswith("ssa_") and allowed.status_code == 200 and refused.status_code == 401

@@ -79,6 +79,11 @@ def test_the_page_keeps_the_residents_id_in_an_httponly_cookie_never_in_a_url(
     stack: Stack, page: Page
 ) -> None:
     from bot.channels.web import identity
+    from bot.db.session import session_scope
+    from bot.outbox import service as outbox
+    from bot.outbox.enums import OutboxKind
+    from bot.residents import service as residents
+    from bot.residents.enums import Channel
 
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
@@ -86,9 +91,19 @@ def test_the_page_keeps_the_residents_id_in_an_httponly_cookie_never_in_a_url(
     expect(page.locator(".msg.bot").first).to_contain_text("说事")
     [cookie] = [c for c in page.context.cookies() if c["name"] == identity.COOKIE]
     sender = identity.sender_from_cookie(stack.settings, cookie["value"])
-    page.wait_for_timeout(5500)  # one poll for pending messages
+    assert sender is not None
+    with session_scope(stack.settings) as session:
+        outbox.enqueue(
+            session=session,
+            resident=residents.for_channel(session=session, channel="web", external_id=sender),
+            kind=OutboxKind.STAFF_REPLY,
+            body={"replies": [{"text": "请周三上午来调解室", "buttons": []}]},
+            channel=Channel.WEB,
+            recipient=sender,
+        )
+    expect(page.locator(".msg.bot").last).to_contain_text("请周三上午来调解室", timeout=15_000)  # polled
 
-    assert sender is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert identity.COOKIE not in page.evaluate("document.cookie")  # out of the page's scripts' reach
     assert any("/api/chat/pending" in url for url in urls)
     assert not any(sender in url or "sender=" in url for url in urls)
