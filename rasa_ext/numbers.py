@@ -90,8 +90,14 @@ class NumberMessages(GraphComponent):
         return None
 
     def _set_intent(self, message: Message, name: Text) -> None:
+        # Decided by rule: the model's other guesses keep no weight (FallbackClassifier would
+        # otherwise find the rule's choice "ambiguous" against the model's own best guess).
         intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-        others = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != name]
+        others = [
+            {**i, PREDICTED_CONFIDENCE_KEY: 0.0}
+            for i in message.get(INTENT_RANKING_KEY) or []
+            if i.get(INTENT_NAME_KEY) != name
+        ]
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
 
