@@ -170,7 +170,7 @@ class ActionWithdrawCase(Action):
 
 
 class ActionRouteAdvice(Action):
-    """"Where should I go with this?": the route that suits the problem, and an offer to register."""
+    """ "Where should I go with this?": the route that suits the problem, and an offer to register."""
 
     def name(self) -> str:
         return "action_route_advice"
@@ -181,7 +181,10 @@ class ActionRouteAdvice(Action):
         language = _language(tracker)
         said = [str(event.get("text") or "") for event in tracker.events if event.get("event") == "user"]
         text = " ".join([*said[-2:-1], str(tracker.latest_message.get("text") or "")])
-        route = routes.route_for(text)
+        route = routes.route_for(text, language)
+        if route.urgent:  # someone is in danger: 110 first, the response's own buttons, no register offer
+            dispatcher.utter_message(response=route.response)
+            return []
         if route.category is not None:
             title = "Register a dispute" if language == "en" else "登记矛盾纠纷"
             payload = f'/register_dispute{{"c":"{route.category}"}}'

@@ -54,12 +54,15 @@ def message_of(tracker: Tracker) -> Message:
     text = str(latest.get("text") or "")
     if text.startswith("/"):  # a button payload: only its entity counts, never the text
         text = ""
+    written = (latest.get("metadata") or {}).get("text_as_written")
     return Message(
         text=text,
         intent=intent,
         confidence=confidence,
         pressed=str(pressed) if pressed is not None else None,
         shared_phone=str(shared) if shared else None,
+        as_written=str(written) if written and text else None,
+        language=_language(tracker),
     )
 
 
@@ -98,6 +101,10 @@ class ValidateIntakeForm(FormValidationAction):
             category = hint.pressed or dialogue.category_hint(hint.text)
             if category in choices.CATEGORY_OF:
                 changes["dispute_category"] = category
+        if requested is None:
+            # The message that opened the form ("我老公打我，想调解") may show danger: 110 first.
+            for response, variables in dialogue.danger_first(hint):
+                dispatcher.utter_message(response=response, **variables)
         if requested in dialogue.ALL_SLOTS and requested != "intake_failures":
             reading = dialogue.read_answer(self.form, requested, message_of(tracker), slots, profile)
             if reading is None:

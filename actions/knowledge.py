@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
+from actions.safety import say_danger_first
 from bot.cases import service as cases
 from bot.cases.enums import CaseKind
 from bot.db.session import session_scope
@@ -66,6 +67,8 @@ class ActionFaqAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if say_danger_first(dispatcher, tracker):
+            return []
         choice = ranking.selected(tracker.latest_message)
         if choice and content.answer(choice.key) and choice.confidence >= ranking.ANSWER_MIN_CONFIDENCE:
             dispatcher.utter_message(response=f"{ranking.ANSWER_PREFIX}{choice.key}")
@@ -83,6 +86,8 @@ class ActionFaqDidYouMean(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if say_danger_first(dispatcher, tracker):
+            return []
         offer_choices(dispatcher, tracker)
         return []
 

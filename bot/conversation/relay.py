@@ -140,6 +140,7 @@ class Relay:
             return Outcome(
                 [Reply(notices.text(notices.Notice.RATE_LIMITED, language))], language, delivered=False
             )
+        as_written: str | None = None
         if inbound.payload is not None or inbound.command is not None:
             message = inbound.command or payloads.verify(
                 key=self._settings.secret("payload_key"), conversation_id=conversation_id, token=message
@@ -147,7 +148,12 @@ class Relay:
             language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
         else:
             language = lang.detect(message, current=current, hint=inbound.language_hint)
+            written = message
             message = await self._typed(inbound, conversation_id, lang.for_understanding(message))
+            # Rasa reads Traditional Chinese as Simplified; what the resident wrote goes along, so
+            # that a description is stored as written (issue 24).
+            converted = message != written and lang.for_understanding(written) == message
+            as_written = written if converted else None
 
         raw_replies, delivered = await self._ask_rasa(
             conversation_id=conversation_id,
@@ -158,6 +164,7 @@ class Relay:
                 "sender": inbound.sender,
                 "language": language.value,
                 "elder_mode": resident.elder_mode,
+                **({"text_as_written": as_written} if as_written else {}),
             },
         )
         if delivered:
