@@ -16,7 +16,7 @@ from actions.safety import say_danger_first
 from bot.cases import service as cases
 from bot.cases.enums import CaseKind
 from bot.db.session import session_scope
-from bot.district import profile_of
+from bot.district import load_profile, profile_of
 from bot.knowledge import consultation, content, ranking, statutes
 from bot.knowledge.content import LABELS, Lang, lang_of, payload
 from bot.residents.enums import Channel
@@ -34,6 +34,11 @@ def _named_key(tracker: Tracker) -> str | None:
 def _key_in_context(tracker: Tracker) -> str | None:
     """The answer a button names, else the one the resident saw last."""
     return _named_key(tracker) or ranking.last_answered(tracker.events)
+
+
+def say_answer(dispatcher: CollectingDispatcher, response: str) -> None:
+    """An answer or its detail, with the district's facts its text names (bot.knowledge.content)."""
+    dispatcher.utter_message(response=response, **content.variables(load_profile(settings())))
 
 
 def _button(title: str, value: str) -> dict[str, str]:
@@ -71,7 +76,7 @@ class ActionFaqAnswer(Action):
             return []
         choice = ranking.selected(tracker.latest_message)
         if choice and content.answer(choice.key) and choice.confidence >= ranking.ANSWER_MIN_CONFIDENCE:
-            dispatcher.utter_message(response=f"{ranking.ANSWER_PREFIX}{choice.key}")
+            say_answer(dispatcher, f"{ranking.ANSWER_PREFIX}{choice.key}")
         else:
             offer_choices(dispatcher, tracker)
         return []
@@ -103,7 +108,7 @@ class ActionFaqPick(Action):
     ) -> list[dict[str, Any]]:
         key = _named_key(tracker)
         response = f"{ranking.ANSWER_PREFIX}{key}" if key else "utter_faq_which_answer"
-        dispatcher.utter_message(response=response)
+        say_answer(dispatcher, response)
         return []
 
 
@@ -118,7 +123,7 @@ class ActionFaqMore(Action):
     ) -> list[dict[str, Any]]:
         key = _key_in_context(tracker)
         response = f"{ranking.DETAIL_PREFIX}{key}" if key else "utter_faq_which_answer"
-        dispatcher.utter_message(response=response)
+        say_answer(dispatcher, response)
         return []
 
 

@@ -131,6 +131,9 @@ class DistrictProfile(_Strict):
     name_en: str
     city: str
     province: str
+    # The city's telephone area code (淮南: 0554). A police anti-fraud warning call shows it before
+    # 96110, so the answers tell residents what to expect on their screen.
+    area_code: str | None = Field(default=None, pattern=r"^0\d{2,3}$")
     timezone: str = "Asia/Shanghai"
     case_numbering: CaseNumbering
     centre: Place
@@ -172,6 +175,11 @@ class DistrictProfile(_Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def antifraud_caller_id(self) -> str:
+        """What a police anti-fraud warning call shows here: area code + 96110 ("0554 96110")."""
+        return f"{self.area_code} 96110" if self.area_code else "96110"
 
     def township(self, name: str) -> Township | None:
         return next((township for township in self.townships if township.name == name), None)

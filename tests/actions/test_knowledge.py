@@ -284,3 +284,12 @@ def test_a_button_press_is_never_read_for_danger() -> None:
     [message] = run(actions.ActionFaqPick(), tracker)
 
     assert message["response"] == "utter_faq/law_dv"
+
+
+def test_the_96110_answer_is_sent_with_the_local_caller_id() -> None:
+    tracker = saved(button_press("faq_pick", faq_key="fraud_96110"))
+
+    [message] = run(actions.ActionFaqPick(), tracker)
+
+    assert message["response"] == "utter_faq/fraud_96110"
+    assert message["antifraud_caller_id"] == "0554 96110"
