@@ -393,10 +393,7 @@ class ActionTellTimeLimits(Action):
         kind = CaseKind.PETITION if active_form(tracker) == PETITION_FORM else CaseKind.DISPUTE
         limits = _profile().limits(kind)
         dispatcher.utter_message(
-            response="utter_intake_time_limits",
-            accept_days=limits.accept_within_days,
-            handle_days=limits.handle_within_days,
-            extend_days=limits.extend_max_days,
+            response="utter_intake_time_limits", **intake.time_limits(limits, _language(tracker))
         )
         return []
 
