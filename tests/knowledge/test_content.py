@@ -254,3 +254,13 @@ def test_the_answer_to_whether_mediation_costs_money_says_it_is_free() -> None:
     item = content.answers()["law_mediation"]
     assert "免费" in item.answer.zh and "不收" in item.answer.zh and "free" in item.answer.en.lower()
     assert "不收钱" in item.elder.zh
+
+
+def test_the_docs_list_every_answer_with_its_sources_and_the_day_they_were_checked() -> None:
+    from bot.knowledge.build import sources_table
+
+    docs = (ROOT / "docs" / "knowledge.md").read_text(encoding="utf-8")
+    rows = [line for line in docs.splitlines() if line.startswith("| ") and "`" in line]
+    checked = {row.rsplit("|", 2)[1].strip() for row in rows}
+    assert len(checked) == 1, checked  # one review date for the whole table
+    assert sources_table(checked.pop()) in docs
