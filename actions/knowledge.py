@@ -237,9 +237,10 @@ def _chosen_township(tracker: Tracker, names: list[str]) -> str | None:
 
 
 def _last_question(tracker: Tracker) -> str | None:
-    """The last thing the resident typed (not a button), for staff to see what was asked."""
+    """The last thing the resident typed (not a button), for staff to see what was asked, as the
+    resident wrote it (Traditional Chinese stays Traditional)."""
     for event in reversed(tracker.events):
         text = event.get("text") or ""
         if event.get("event") == "user" and text and not text.startswith("/"):
-            return str(text)
+            return str((event.get("metadata") or {}).get("text_as_written") or text)
     return None

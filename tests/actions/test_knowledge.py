@@ -293,3 +293,22 @@ def test_the_96110_answer_is_sent_with_the_local_caller_id() -> None:
 
     assert message["response"] == "utter_faq/fraud_96110"
     assert message["antifraud_caller_id"] == "0554 96110"
+
+
+def test_a_consultation_keeps_the_question_as_the_resident_wrote_it(store: Settings) -> None:
+    asked = {
+        "event": "user",
+        "text": "老板欠我三个月工资不给",
+        "metadata": {"text_as_written": "老闆欠我三個月工資不給"},
+    }
+    tracker = saved(
+        button_press("ask_human", faq_place="2"),
+        events=[asked, bot_said("utter_faq/law_wages"), {"event": "user", "text": "/ask_human"}],
+        language="zh-Hant",
+    )
+
+    run(actions.ActionAskHuman(), tracker)
+
+    with session_scope(store) as session:
+        [case] = session.scalars(select(Case)).all()
+        assert "老闆欠我三個月工資不給" in case.description
