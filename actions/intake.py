@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
+from actions.safety import say_danger_first
 from bot.cases.enums import CaseKind
 from bot.db.errors import DomainError
 from bot.db.session import session_scope
@@ -62,7 +63,6 @@ def message_of(tracker: Tracker) -> Message:
         pressed=str(pressed) if pressed is not None else None,
         shared_phone=str(shared) if shared else None,
         as_written=str(written) if written and text else None,
-        language=_language(tracker),
     )
 
 
@@ -85,6 +85,9 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        # Danger first (issue 24): the message that opens the form ("我老公打我，想调解") or any
+        # answer that shows someone in danger hears "call 110" before the next question.
+        say_danger_first(dispatcher, tracker)
         profile = _profile()
         slots = _slots(tracker)
         changes: dict[str, Any] = {}
@@ -101,10 +104,7 @@ class ValidateIntakeForm(FormValidationAction):
             category = hint.pressed or dialogue.category_hint(hint.text)
             if category in choices.CATEGORY_OF:
                 changes["dispute_category"] = category
-        if requested is None:
-            # The message that opened the form ("我老公打我，想调解") may show danger: 110 first.
-            for response, variables in dialogue.danger_first(hint):
-                dispatcher.utter_message(response=response, **variables)
+
         if requested in dialogue.ALL_SLOTS and requested != "intake_failures":
             reading = dialogue.read_answer(self.form, requested, message_of(tracker), slots, profile)
             if reading is None:

@@ -22,5 +22,16 @@ def say_danger_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
     found = danger.detect(text, tracker.get_slot("language"))
     if found is None:
         return False
-    dispatcher.utter_message(response=found.response)
+    if not _said_since_the_message(tracker, found.response):
+        # Once per message: the form's validation and then a FAQ rule may both read it.
+        dispatcher.utter_message(response=found.response)
     return True
+
+
+def _said_since_the_message(tracker: Tracker, response: str) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("utter_action") == response:
+            return True
+    return False

@@ -85,6 +85,7 @@ def export_rows(
     )
     return rows
 
+
 # A cell starting with one of these is a formula to a spreadsheet: a title typed by a resident
 # must never run as one.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -17,7 +17,6 @@ from typing import Any
 from bot.district import DistrictProfile
 from bot.intake import choices, places
 from bot.intake.choices import normalise
-from bot.knowledge import danger
 from bot.residents.privacy import InvalidPersonalData, normalise_phone, validate_id_number
 
 # The privacy notice the resident agrees to before the first personal question (utter_ask_privacy_consent).
@@ -137,8 +136,6 @@ class Message:
     # The text as the resident wrote it, when it differs from `text` (Traditional Chinese is read
     # as Simplified by the model): what a description stores.
     as_written: str | None = None
-    # The conversation's language (zh-Hans, zh-Hant, en).
-    language: str | None = None
 
 
 @dataclass
@@ -273,7 +270,7 @@ def _free_text(max_length: int, min_length: int = 2) -> Any:
             return _invalid(slot, "utter_intake_invalid_too_short")
         if len(text) > max_length:
             return _invalid(slot, "utter_intake_invalid_too_long", limit=max_length)
-        return Reading(slots={slot: text}, say=danger_first(message))
+        return Reading(slots={slot: text})
 
     return read
 
@@ -414,14 +411,6 @@ _READERS: dict[str, Any] = {
     "id_number": _read_id_number,
     "intake_confirm": _read_confirm,
 }
-
-
-def danger_first(message: Message) -> list[tuple[str, dict[str, Any]]]:
-    """The safety response to send before anything else when the message shows that someone is in
-    danger (bot/knowledge/danger.py); nothing otherwise. The intake goes on after it: staff see
-    the case, but the resident has heard "call 110" first."""
-    found = danger.detect(message.as_written or message.text, message.language)
-    return [(found.response, {})] if found is not None else []
 
 
 def category_hint(text: str) -> str | None:

@@ -1,6 +1,5 @@
-"""Which route suits a problem: safety first when someone is in danger (110, never mediation);
-otherwise mediation first; labour inspection or arbitration for wages; the court; a petition as
-the last resort, and for complaints about how an office does its work."""
+"""Which route suits a problem: mediation first; labour inspection or arbitration for wages; the
+court; a petition as the last resort, and for complaints about how an office does its work."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from dataclasses import dataclass
 
 from bot.intake import choices
 from bot.intake.choices import normalise
-from bot.knowledge import danger
 
 _IN_COURT = ("法院", "起诉", "判决", "仲裁", "打官司", "court", "lawsuit", "sued", "arbitration")
 _GOVERNMENT = (
@@ -35,21 +33,14 @@ _GOVERNMENT = (
 
 @dataclass(frozen=True)
 class Route:
-    """`response` to send; `category` for the "register a dispute" button (None: a petition, or
-    no register button at all when `urgent`)."""
+    """`response` to send; `category` for the "register a dispute" button (None: a petition)."""
 
     response: str
     category: str | None
-    # Someone is in danger: the response says 110 first and offers no mediation.
-    urgent: bool = False
 
 
-def route_for(text: str, language: str | None = None) -> Route:
-    """The route for a problem described in `text` (keywords; the resident can still choose).
-    Danger comes before every other route."""
-    found = danger.detect(text, language)
-    if found is not None:
-        return Route(found.response, None, urgent=True)
+def route_for(text: str) -> Route:
+    """The route for a problem described in `text` (keywords; the resident can still choose)."""
     cleaned = normalise(text)
     if any(word in cleaned for word in _IN_COURT):
         return Route("utter_route_court", None)

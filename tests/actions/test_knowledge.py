@@ -312,3 +312,11 @@ def test_a_consultation_keeps_the_question_as_the_resident_wrote_it(store: Setti
     with session_scope(store) as session:
         [case] = session.scalars(select(Case)).all()
         assert "老闆欠我三個月工資不給" in case.description
+
+
+def test_danger_is_said_once_per_message_when_a_form_and_a_rule_both_read_it() -> None:
+    latest = parse_data("我老公一喝酒就打我", [("law_dv", 0.9)])
+    already = [{"event": "user", "text": "我老公一喝酒就打我"}, bot_said("utter_danger_violence")]
+    messages = run(actions.ActionFaqAnswer(), saved(latest, events=already))
+
+    assert messages == []  # said by the form's validation already; the FAQ answer still yields

@@ -172,37 +172,12 @@ def test_a_short_answer_the_classifier_reads_as_a_question_is_still_an_answer(pr
     assert reading is not None and reading.slots == {"resident_name": "王小明"}
 
 
-def test_a_description_that_shows_danger_says_110_first_and_is_kept(profile) -> None:
-    reading = read("dispute_description", "我老公一喝酒就打我，想离婚", profile=profile)
-    assert reading is not None
-    assert reading.say == [("utter_danger_violence", {})]
-    assert reading.slots == {"dispute_description": "我老公一喝酒就打我，想离婚"}
-
-
-def test_an_ordinary_description_says_nothing_about_danger(profile) -> None:
-    reading = read("dispute_description", "邻居装修天天吵到半夜", profile=profile)
-    assert reading is not None and reading.say == []
-
-
 def test_a_traditional_description_is_stored_as_the_resident_wrote_it(profile) -> None:
     # The model reads the Simplified conversion; the case keeps the resident's own words.
     reading = read(
-        "dispute_description",
-        "邻居装修天天吵到半夜",
-        as_written="鄰居裝修天天吵到半夜",
-        language="zh-Hant",
-        profile=profile,
+        "dispute_description", "邻居装修天天吵到半夜", as_written="鄰居裝修天天吵到半夜", profile=profile
     )
     assert reading is not None and reading.slots == {"dispute_description": "鄰居裝修天天吵到半夜"}
-    facts = read(
-        "petition_facts",
-        "他打我",
-        as_written="他打我",
-        form=PETITION_FORM,
-        language="zh-Hant",
-        profile=profile,
-    )
-    assert facts is not None and facts.say == [("utter_danger_violence", {})]
 
 
 @pytest.mark.parametrize(

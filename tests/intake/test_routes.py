@@ -29,22 +29,6 @@ def test_the_route_suits_the_problem(problem: str, response: str, category: str 
     assert (route.response, route.category) == (response, category)
 
 
-@pytest.mark.parametrize(
-    ("problem", "language", "response"),
-    [
-        ("我老公一喝酒就打我，该走什么途径", "zh-Hans", "utter_danger_violence"),
-        ("我老公一喝酒就打我，該找誰", "zh-Hant", "utter_danger_violence"),
-        ("he hits me when he drinks, where should I go", "en", "utter_danger_violence"),
-        ("邻居扬言要杀了我，这个纠纷找谁调解", "zh-Hans", "utter_danger_threat"),
-        ("儿子天天打他老娘，找村里调解行吗", "zh-Hans", "utter_danger_child_or_elder"),
-        ("欠了工资不想活了", "zh-Hans", "utter_danger_self_harm"),
-    ],
-)
-def test_danger_comes_before_every_other_route(problem: str, language: str, response: str) -> None:
-    route = route_for(problem, language)
-    assert (route.response, route.category, route.urgent) == (response, None, True)
-
-
 def test_the_route_texts_never_say_an_award_can_be_appealed_or_retried() -> None:
     # 劳动争议调解仲裁法 Arts. 48, 50: an award is challenged by suing within 15 days of receiving it.
     domain = yaml.safe_load((ROOT / "domain" / "intake.yml").read_text("utf-8"))
