@@ -66,6 +66,11 @@ def message_of(tracker: Tracker) -> Message:
     )
 
 
+# The intents that open a form, and the question each form's opening story answers.
+OPENING_INTENTS = frozenset({"register_dispute", "register_petition"})
+STORY_SLOT = {DISPUTE_FORM: "dispute_description", PETITION_FORM: "petition_facts"}
+
+
 def hotline(profile: DistrictProfile) -> str:
     return profile.centre.phone or next(
         (line.number for line in profile.hotlines if line.number == "12345"), profile.hotlines[0].number
@@ -104,13 +109,33 @@ class ValidateIntakeForm(FormValidationAction):
             category = hint.pressed or dialogue.category_hint(hint.text)
             if category in choices.CATEGORY_OF:
                 changes["dispute_category"] = category
-
+        if requested is None and hint.intent in OPENING_INTENTS:
+            changes.update(self._opening_story(hint, slots, dispatcher, profile))
         if requested in dialogue.ALL_SLOTS and requested != "intake_failures":
             reading = dialogue.read_answer(self.form, requested, message_of(tracker), slots, profile)
             if reading is None:
                 return self._events(changes, slots, profile)
             changes.update(self._apply(reading, requested, slots, dispatcher, tracker, profile))
         return self._events(changes, slots, profile)
+
+    def _opening_story(
+        self,
+        hint: Message,
+        slots: dict[str, Any],
+        dispatcher: CollectingDispatcher,
+        profile: DistrictProfile,
+    ) -> dict[str, Any]:
+        """What the opening message already told ("我要登记一个纠纷，邻居家天天漏水到我家"),
+        read as the answer to the story question, shown back, so that it is not asked again."""
+        slot = STORY_SLOT[self.form]
+        story = dialogue.opening_story(hint.text)
+        if story is None or slots.get(slot):
+            return {}
+        reading = dialogue.read_answer(self.form, slot, Message(text=story), slots, profile)
+        if reading is None or not reading.accepted:
+            return {}
+        dispatcher.utter_message(response="utter_intake_noted_opening", story=story)
+        return dict(reading.slots)
 
     def _consented_before(self, tracker: Tracker) -> bool:
         with session_scope(settings()) as session:

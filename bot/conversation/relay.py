@@ -20,7 +20,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from bot import language as lang
 from bot import notices, transcript
 from bot.config import Settings
-from bot.conversation import payloads
+from bot.conversation import answers, payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.db.session import session_scope
 from bot.language import Language
@@ -85,6 +85,8 @@ class _Resident:
     id: int
     language: Language | None
     elder_mode: bool
+    # The buttons of the assistant's last message on this channel, still unanswered.
+    offered: tuple[dict[str, str], ...] = ()
 
 
 class RateLimiter:
@@ -140,39 +142,45 @@ class Relay:
             return Outcome(
                 [Reply(notices.text(notices.Notice.RATE_LIMITED, language))], language, delivered=False
             )
-        as_written: str | None = None
         if inbound.payload is not None or inbound.command is not None:
             message = inbound.command or payloads.verify(
                 key=self._settings.secret("payload_key"), conversation_id=conversation_id, token=message
             )
             language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
+        metadata: dict[str, Any] = {
+            "channel": inbound.channel,
+            "sender": inbound.sender,
+            "elder_mode": resident.elder_mode,
+        }
+        pressed: str | None = None
+        if inbound.text is None:
+            pressed = message
         else:
             language = lang.detect(message, current=current, hint=inbound.language_hint)
-            written = message
-            message = await self._typed(inbound, conversation_id, lang.for_understanding(message))
-            # Rasa reads Traditional Chinese as Simplified; what the resident wrote goes along, so
-            # that a description is stored as written (issue 24).
-            converted = message != written and lang.for_understanding(written) == message
-            as_written = written if converted else None
+            # An answer that names an offered button by number or title is that button.
+            pressed = answers.pressed_by_typing(message, resident.offered)
+            if pressed is not None:
+                message = pressed
+            else:
+                written = message
+                message = await self._typed(inbound, conversation_id, lang.for_understanding(message))
+                metadata[answers.METADATA_KEY] = answers.expected_intents(resident.offered)
+                # Rasa reads Traditional Chinese as Simplified; what the resident wrote goes along,
+                # so that a description is stored as written (issue 24).
+                if message != written and lang.for_understanding(written) == message:
+                    metadata["text_as_written"] = written
+        metadata["language"] = language.value
 
         raw_replies, delivered = await self._ask_rasa(
-            conversation_id=conversation_id,
-            message=message,
-            channel=inbound.channel,
-            metadata={
-                "channel": inbound.channel,
-                "sender": inbound.sender,
-                "language": language.value,
-                "elder_mode": resident.elder_mode,
-                **({"text_as_written": as_written} if as_written else {}),
-            },
+            conversation_id=conversation_id, message=message, channel=inbound.channel, metadata=metadata
         )
         if delivered:
             replies = [self._reply(raw, conversation_id, language) for raw in raw_replies]
+            offered = [list(raw.get("buttons") or []) for raw in raw_replies]
         else:
             replies = [Reply(text=notices.text(notices.Notice.BUSY, language))]
-        pressed = message if inbound.text is None else None
-        elder_mode = await self._record_retrying(resident, inbound, pressed, language, replies)
+            offered = [list(resident.offered)]  # still unanswered: Rasa never saw this message
+        elder_mode = await self._record_retrying(resident, inbound, pressed, language, replies, offered)
         return Outcome(replies=replies, language=language, delivered=delivered, elder_mode=elder_mode)
 
     async def _record_retrying(
@@ -182,17 +190,19 @@ class Relay:
         pressed: str | None,
         language: Language,
         replies: list[Reply],
+        offered: list[list[dict[str, Any]]],
     ) -> bool:
         """Records the turn; Rasa has already handled it, so a store that went away meanwhile is
         waited for a few seconds rather than the answer thrown away."""
+        turn = (resident, inbound, pressed, language, replies, offered)
         for delay in RECORD_RETRY_DELAYS:
             try:
-                return await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+                return await asyncio.to_thread(self._record, *turn)
             except STORE_DOWN as error:
                 logger.warning("relay: recording the turn failed (%s); retrying", type(error).__name__)
                 await asyncio.sleep(delay)
         try:
-            return await asyncio.to_thread(self._record, resident, inbound, pressed, language, replies)
+            return await asyncio.to_thread(self._record, *turn)
         except STORE_DOWN as error:
             logger.error("relay: the turn could not be recorded (%s); replying anyway", type(error).__name__)
             return resident.elder_mode
@@ -323,7 +333,14 @@ class Relay:
                 session=session, channel=inbound.channel, external_id=inbound.sender
             )
             known = lang.parse(resident.language) if found else None
-            return _Resident(id=resident.id, language=known, elder_mode=bool(resident.elder_mode))
+            offered = (
+                transcript.last_offered(session=session, resident=resident, channel=inbound.channel)
+                if found and inbound.text
+                else []
+            )
+            return _Resident(
+                id=resident.id, language=known, elder_mode=bool(resident.elder_mode), offered=tuple(offered)
+            )
 
     def _record(
         self,
@@ -332,6 +349,7 @@ class Relay:
         pressed: str | None,
         language: Language,
         replies: list[Reply],
+        offered: list[list[dict[str, Any]]],
     ) -> bool:
         """Writes the turn to the transcript; the resident's elder mode after the turn."""
         with session_scope(self._settings) as session:
@@ -347,12 +365,13 @@ class Relay:
                 text=inbound.text or "",
                 payload=pressed,
             )
-            for reply in replies:
+            for reply, buttons in zip(replies, offered, strict=True):
                 transcript.record(
                     session=session,
                     resident=resident,
                     direction="out",
                     channel=inbound.channel,
                     text=reply.text,
+                    buttons=buttons,
                 )
             return bool(resident.elder_mode)

@@ -413,6 +413,36 @@ _READERS: dict[str, Any] = {
 }
 
 
+# The request itself at the start of an opening message: "我要登记一个纠纷，", "帮我调解一下：",
+# "I want to report a dispute with my neighbour," — what follows it is the resident's story.
+_REQUEST_ZH = re.compile(
+    r"^\s*(?:你好|您好)?[，,。\s]*(?:我|俺)?(?:要|想|想要|需要|希望)?(?:帮我|请|麻烦)?"
+    r"(?:登记|申请|反映|投诉|报|提交|办|找人|请人)?(?:一个|一件|一下|个)?"
+    r"(?:矛盾纠纷|纠纷|调解|信访事项|信访|事项|问题|事)"
+    r"(?:登记|一下)?\s*[，,。.:：;；!！\s]+"
+)
+_REQUEST_EN = re.compile(
+    r"^\s*(?:hi|hello)?[,.!\s]*(?:i(?:'d| would)? (?:want|like|need) to |please |can you |i want |help me )?"
+    r"(?:register|report|file|submit|lodge|make|start)\s+(?:a |an )?"
+    r"(?:dispute|petition|complaint|case|mediation request)\b[^,.:;!]*[,.:;!]\s*",
+    re.IGNORECASE,
+)
+# Shorter than this, what follows the request is no story (a "please", a "thanks").
+STORY_MIN_LENGTH = 6
+
+
+def opening_story(text: str) -> str | None:
+    """What the resident already told in the message that started the form, without the request
+    itself: "我要登记一个纠纷，邻居家天天漏水到我家" → "邻居家天天漏水到我家". None when the message
+    was only the request."""
+    for pattern in (_REQUEST_ZH, _REQUEST_EN):
+        match = pattern.match(text)
+        if match:
+            story = text[match.end() :].strip(" ，,。.:：;；!！")
+            return story if len(story) >= STORY_MIN_LENGTH else None
+    return None
+
+
 def category_hint(text: str) -> str | None:
     """A category named in the message that started the dispute form ("邻居装修太吵想调解")."""
     option = choices.pick(text, choices.CATEGORIES)

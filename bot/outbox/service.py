@@ -63,6 +63,7 @@ def _to_transcript(session: Session, item: OutboxItem, replies: list[dict[str, A
             channel=item.channel,
             text=str(reply.get("text") or ""),
             case=item.case,
+            buttons=reply.get("buttons"),
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -29,8 +29,14 @@ def record(
     text: str,
     payload: str | None = None,
     case: Case | None = None,
+    buttons: Sequence[Mapping[str, Any]] | None = None,
 ) -> Message:
     """Appends one message to the resident's transcript."""
+    offered = [
+        {"title": str(button.get("title") or ""), "payload": str(button["payload"])}
+        for button in buttons or []
+        if button.get("payload")
+    ]
     message = Message(
         resident=resident,
         direction=Direction(direction),
@@ -38,10 +44,30 @@ def record(
         text=text,
         payload=payload,
         case=case,
+        buttons=offered or None,
     )
     session.add(message)
     session.flush()
     return message
+
+
+def last_offered(
+    *, session: Session, resident: Resident, channel: Channel | str, lookback: int = 10
+) -> list[dict[str, str]]:
+    """The buttons of the assistant's latest message on this channel, if the resident has not
+    written or pressed anything since: what a typed answer now may be answering."""
+    recent = session.scalars(
+        select(Message)
+        .where(Message.resident_id == resident.id, Message.channel == Channel(channel))
+        .order_by(Message.id.desc())
+        .limit(lookback)
+    )
+    for message in recent:
+        if message.direction is Direction.IN:
+            return []
+        if message.buttons:
+            return list(message.buttons)
+    return []
 
 
 def link_to_case(*, session: Session, case: Case, since: datetime | None = None) -> int:
@@ -91,7 +117,7 @@ def forget_resident(*, session: Session, resident: Resident) -> int:
         session.execute(
             update(Message)
             .where(Message.resident_id == resident.id, Message.text.is_not(None))
-            .values(text=None, payload=None)
+            .values(text=None, payload=None, buttons=None)
             .execution_options(synchronize_session="fetch"),
         ),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
@@ -33,6 +33,9 @@ class Message(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # The button payload the resident pressed (already verified), if any.
     payload: Mapped[str | None] = mapped_column(String(512))
+    # What an outgoing message offered as buttons ({"title", "payload"}, payloads unsigned, as
+    # the assistant wrote them), so that a typed answer to them is read as a press.
+    buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
 
     resident: Mapped[Resident] = relationship("Resident")

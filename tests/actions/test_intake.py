@@ -301,6 +301,44 @@ def test_an_error_that_is_not_about_the_answers_is_not_swallowed(
         run(intake_actions.ActionSubmitDispute(), saved)
 
 
+def test_the_story_told_in_the_opening_message_is_kept_shown_and_not_asked_again(store: Settings) -> None:
+    saved = tracker(
+        "web:opening-1",
+        text="我要登记一个纠纷，邻居家天天漏水到我家",
+        intent="register_dispute",
+        form="dispute_form",
+    )
+    messages, events = run(intake_actions.ValidateDisputeForm(), saved)
+
+    slots = slot_events(events)
+    assert slots["dispute_description"] == "邻居家天天漏水到我家"
+    assert [m["response"] for m in messages] == ["utter_intake_noted_opening"]
+    assert messages[0]["story"] == "邻居家天天漏水到我家"
+    # The form goes on with what is missing, first the notice; the story question never comes.
+    assert slots["requested_slot"] == "privacy_consent"
+
+
+def test_a_petition_opened_with_its_facts_keeps_them_in_english_too(store: Settings) -> None:
+    saved = tracker(
+        "web:opening-2",
+        text="I want to file a petition: the road to our village has been broken for two years",
+        intent="register_petition",
+        form="petition_form",
+        slots={"language": "en"},
+    )
+    _messages, events = run(intake_actions.ValidatePetitionForm(), saved)
+
+    assert slot_events(events)["petition_facts"] == "the road to our village has been broken for two years"
+
+
+def test_an_opening_that_is_only_the_request_asks_everything_as_before(store: Settings) -> None:
+    saved = tracker("web:opening-3", text="我要登记纠纷", intent="register_dispute", form="dispute_form")
+    messages, events = run(intake_actions.ValidateDisputeForm(), saved)
+
+    assert "dispute_description" not in slot_events(events)
+    assert messages == []
+
+
 def test_a_description_that_shows_danger_is_answered_with_110_first(store: Settings) -> None:
     slots = {"privacy_consent": True, "dispute_category": "family", "township": "洛河镇", "village": "新庄村"}
     saved = tracker(

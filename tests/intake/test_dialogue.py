@@ -172,6 +172,22 @@ def test_a_short_answer_the_classifier_reads_as_a_question_is_still_an_answer(pr
     assert reading is not None and reading.slots == {"resident_name": "王小明"}
 
 
+def test_the_opening_story_is_what_follows_the_request() -> None:
+    from bot.intake.dialogue import opening_story
+
+    assert opening_story("我要登记一个纠纷，邻居家天天漏水到我家") == "邻居家天天漏水到我家"
+    assert opening_story("我想申请调解：老板欠我三个月工资不给") == "老板欠我三个月工资不给"
+    assert opening_story("I want to report a dispute with my neighbour, his dog barks all night") == (
+        "his dog barks all night"
+    )
+    # Only the request, or a request with a word after it: nothing to keep.
+    assert opening_story("我要登记纠纷") is None
+    assert opening_story("帮我登记一下，谢谢") is None
+    assert opening_story("I'd like to file a petition about a problem in my community.") is None
+    # Not a request at all: the form's own questions decide.
+    assert opening_story("邻居家天天漏水到我家") is None
+
+
 def test_a_traditional_description_is_stored_as_the_resident_wrote_it(profile) -> None:
     # The model reads the Simplified conversion; the case keeps the resident's own words.
     reading = read(

@@ -82,3 +82,63 @@ def test_another_residents_messages_are_not_linked(
     case = make_case("dispute")
 
     assert transcript.link_to_case(session=session, case=case) == 0
+
+
+SURVEY_BUTTONS = [
+    {"title": "解决了", "payload": "/solved_yes"},
+    {"title": "部分解决", "payload": "/solved_partly"},
+    {"title": "没解决", "payload": "/solved_no"},
+]
+
+
+def test_the_buttons_of_the_last_unanswered_message_are_what_a_typed_answer_may_answer(
+    session: Session, resident: Resident
+) -> None:
+    transcript.record(session=session, resident=resident, direction="in", channel="web", text="你好")
+    transcript.record(
+        session=session,
+        resident=resident,
+        direction="out",
+        channel="web",
+        text="问题解决了吗？",
+        buttons=SURVEY_BUTTONS,
+    )
+    transcript.record(session=session, resident=resident, direction="out", channel="web", text="可以直接打字")
+
+    assert transcript.last_offered(session=session, resident=resident, channel="web") == SURVEY_BUTTONS
+    # On another channel nothing was offered.
+    assert transcript.last_offered(session=session, resident=resident, channel="telegram") == []
+
+
+def test_once_the_resident_has_answered_the_old_buttons_no_longer_count(
+    session: Session, resident: Resident
+) -> None:
+    transcript.record(
+        session=session,
+        resident=resident,
+        direction="out",
+        channel="web",
+        text="问题解决了吗？",
+        buttons=SURVEY_BUTTONS,
+    )
+    transcript.record(
+        session=session, resident=resident, direction="in", channel="web", text="没解决", payload="/solved_no"
+    )
+
+    assert transcript.last_offered(session=session, resident=resident, channel="web") == []
+
+
+def test_erasure_blanks_the_offered_buttons_too(session: Session, resident: Resident) -> None:
+    message = transcript.record(
+        session=session,
+        resident=resident,
+        direction="out",
+        channel="web",
+        text="问题解决了吗？",
+        buttons=SURVEY_BUTTONS,
+    )
+
+    transcript.forget_resident(session=session, resident=resident)
+    session.refresh(message)
+
+    assert (message.text, message.buttons) == (None, None)
