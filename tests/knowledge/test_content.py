@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bot.language import for_understanding
 
 from bot.config import Settings
 from bot.district import load_profile
 from bot.knowledge import content
 from bot.knowledge.build import hand_written, render, render_nlu, response, wording
+from bot.language import for_understanding
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_HOTLINES = {"110", "96110", "12345", "12348", "12315", "12333", "122"}
