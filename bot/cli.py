@@ -98,6 +98,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from bot.cases import queue as case_queue
     from bot.console import exports
+    from bot.console.i18n import language_of
     from bot.db.session import session_scope
 
     try:
@@ -115,7 +116,8 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     with session_scope(load_settings()) as session:
         rows = exports.export_rows(session=session, staff=None, filters=filters, channel=f"cli {args.format}")
-    data = exports.to_xlsx(rows) if args.format == "xlsx" else exports.to_csv(rows)
+    language = language_of(args.language)
+    data = exports.to_xlsx(rows, language) if args.format == "xlsx" else exports.to_csv(rows, language)
     if args.output == "-":
         sys.stdout.buffer.write(data)
     else:
@@ -160,6 +162,9 @@ def parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the case list (whole district) as CSV or XLSX")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument(
+        "--language", choices=["zh", "en"], default="zh", help="headers and values (default: Chinese)"
+    )
     export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
     for name in ("status", "kind", "township", "category", "text"):
         export.add_argument(f"--{name}")

@@ -162,8 +162,13 @@ class Relay:
             if pressed is not None:
                 message = pressed
             else:
+                written = message
                 message = await self._typed(inbound, conversation_id, lang.for_understanding(message))
                 metadata[answers.METADATA_KEY] = answers.expected_intents(resident.offered)
+                # Rasa reads Traditional Chinese as Simplified; what the resident wrote goes along,
+                # so that a description is stored as written (issue 24).
+                if message != written and lang.for_understanding(written) == message:
+                    metadata["text_as_written"] = written
         metadata["language"] = language.value
 
         raw_replies, delivered = await self._ask_rasa(

@@ -28,7 +28,6 @@ def in_rasa(script: str, *args: str) -> Any:
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 
-
 SCRIPT = r"""
 import json, sys
 from jsonschema import ValidationError, validate
