@@ -24,9 +24,9 @@ from bot.actors import Actor, ActorRole
 from bot.cases import service as cases
 from bot.cases.enums import CaseStatus
 from bot.cases.schemas import CaseCreate
-from bot.flows.status import change_status
 from bot.db.clock import db_now
 from bot.district import profile_of
+from bot.flows.status import change_status
 from bot.followups.enums import SurveyStatus
 from bot.followups.models import Survey
 from bot.residents import service as residents
