@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
-from bot import health
+from bot import health, logs
 from bot.channels.telegram.bot import TelegramChannel
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.web.routes import router as web_router
@@ -57,6 +57,8 @@ def _field_errors(error: RequestValidationError) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    # Under uvicorn nothing else configures logging (inside `shuoshi` or a test runner it is done).
+    logs.configure_unless_hosted(process="gateway", level=settings.log_level)
     load_profile(settings)  # a bad district profile stops the gateway, naming the field
 
     @asynccontextmanager

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
+from bot import logs
 from bot.config import load_settings
 
 
@@ -178,10 +178,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # `run` polls health every half second
+    # Standard error: standard output carries what a command prints (`export -o -`, `chat`).
+    logs.configure(process="shuoshi", level=load_settings().log_level, stream=sys.stderr)
     return int(args.handler(args))
 
 
