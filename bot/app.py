@@ -119,6 +119,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         state = await health.check(settings=settings, rasa=request.app.state.rasa)
         return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
+    @app.get("/livez")
+    async def livez() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        state = await health.readiness(settings=settings, rasa=request.app.state.rasa)
+        return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
+
     app.include_router(web_router)
     app.include_router(telegram_router)
     app.include_router(scam_router)

@@ -1,0 +1,54 @@
+"""The deployment files probe what each probe is for, and run the processes as `shuoshi run` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import Settings
+from bot.launcher.processes import actions_service
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def _k8s() -> dict[tuple[str, str], dict[str, Any]]:
+    documents = [
+        doc
+        for path in sorted((DEPLOY / "k8s").glob("*.yaml"))
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
+        if doc
+    ]
+    return {(doc["kind"], doc["metadata"]["name"]): doc for doc in documents}
+
+
+def _container(deployment: dict[str, Any]) -> dict[str, Any]:
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    return dict(container)
+
+
+def test_kubernetes_takes_a_gateway_out_of_rotation_only_when_it_cannot_serve() -> None:
+    gateway = _container(_k8s()[("Deployment", "gateway")])
+
+    assert gateway["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert gateway["livenessProbe"]["httpGet"]["path"] == "/livez"
+
+
+def test_compose_checks_the_gateways_readiness_and_the_action_server() -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))["services"]
+
+    for name in ("gateway-0", "gateway-1"):
+        assert "http://127.0.0.1:8000/readyz" in " ".join(services[name]["healthcheck"]["test"])
+    assert "http://127.0.0.1:5055/health" in " ".join(services["actions"]["healthcheck"]["test"])
+    assert services["balancer"]["depends_on"]["gateway-0"] == {"condition": "service_healthy"}
+
+
+def test_the_action_server_runs_as_shuoshi_run_runs_it() -> None:
+    """Our entry point: our logging and each turn's request id (bot/launcher/action_server.py)."""
+    local = actions_service(Settings())
+    module = local.command[local.command.index("-m") + 1]
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))["services"]
+
+    for command in (services["actions"]["command"], _container(_k8s()[("Deployment", "actions")])["command"]):
+        assert command[command.index("-m") + 1] == module == "bot.launcher.action_server"
