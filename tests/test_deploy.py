@@ -52,3 +52,22 @@ def test_the_action_server_runs_as_shuoshi_run_runs_it() -> None:
 
     for command in (services["actions"]["command"], _container(_k8s()[("Deployment", "actions")])["command"]):
         assert command[command.index("-m") + 1] == module == "bot.launcher.action_server"
+
+
+def test_the_grafana_dashboard_shows_only_metrics_the_gateway_exports() -> None:
+    import json
+    import re
+
+    from bot import metrics
+
+    dashboard = json.loads((DEPLOY / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"shuoshi_[a-z_]+", target["expr"])
+    }
+    documented = set(re.findall(r"shuoshi_[a-z_]+", metrics.__doc__ or ""))
+    exported = documented | {f"{n}_bucket" for n in documented} | {f"{n}_count" for n in documented}
+
+    assert used and used <= exported, used - exported

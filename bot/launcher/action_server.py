@@ -9,6 +9,8 @@ its own coloured handler) and puts the request id the gateway sent in the messag
 from __future__ import annotations
 
 import argparse
+import logging
+import time
 from typing import Any
 
 from rasa_sdk.endpoint import run
@@ -18,6 +20,7 @@ from bot import logs
 from bot.config import load_settings
 
 REQUEST_ID_KEY = "request_id"
+logger = logging.getLogger("bot.launcher.action_server")  # also when run as __main__
 
 
 def request_id_of(action_call: dict[str, Any]) -> str:
@@ -34,9 +37,12 @@ class TurnExecutor(ActionExecutor):
 
     async def run(self, action_call: dict[str, Any]) -> Any:
         token = logs.REQUEST_ID.set(request_id_of(action_call))
+        started = time.monotonic()
         try:
             return await super().run(action_call)
         finally:
+            # One line per action call, like an access line: the action's name, never its data.
+            logger.info("%s in %.3f s", action_call.get("next_action"), time.monotonic() - started)
             logs.REQUEST_ID.reset(token)
 
 
