@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from bot import logs
 from bot.config import load_settings
@@ -125,6 +126,32 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from bot.launcher.backup import BackupError, backup
+
+    try:
+        path = backup(load_settings(), output=args.output)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bot.launcher.backup import BackupError, restore
+
+    try:
+        manifest = restore(load_settings(), args.archive, force=args.force)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    cases = manifest["tables"]["shuoshi.db"].get("cases", 0)
+    attachments = manifest["attachments"]
+    print(f"restored the backup of {manifest['created_at']}: {cases} cases, {attachments} attachments")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="shuoshi", description="Shuoshi (说事): the district residents' assistant"
@@ -166,6 +193,18 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="received_from", help="received on or after this day (YYYY-MM-DD)")
     export.add_argument("--to", dest="received_to", help="received on or before this day (YYYY-MM-DD)")
     export.set_defaults(handler=_export)
+
+    backup = commands.add_parser(
+        "backup", help="the case store, tracker store, attachments and secrets in one .tar.gz (SQLite)"
+    )
+    backup.add_argument(
+        "--output", "-o", type=Path, help="file to write (default: var/backups/shuoshi-<time>.tar.gz)"
+    )
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser("restore", help="put a backup back (stop Shuoshi first)")
+    restore.add_argument("archive", type=Path, help="a file `shuoshi backup` wrote")
+    restore.add_argument("--force", action="store_true", help="replace a case store that holds cases")
+    restore.set_defaults(handler=_restore)
 
     followups = commands.add_parser("followups", help="surveys and notices").add_subparsers(
         dest="followups_command", required=True

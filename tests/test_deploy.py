@@ -71,3 +71,14 @@ def test_the_grafana_dashboard_shows_only_metrics_the_gateway_exports() -> None:
     exported = documented | {f"{n}_bucket" for n in documented} | {f"{n}_count" for n in documented}
 
     assert used and used <= exported, used - exported
+
+
+def test_the_docker_build_context_leaves_out_venvs_var_and_secrets() -> None:
+    ignored = {
+        line.strip()
+        for line in (DEPLOY.parent / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+
+    assert {".venv", ".venv-rasa", "var/", "**/secrets.json", "deploy/.env", ".git"} <= ignored
+    assert not any(pattern.startswith("models") for pattern in ignored)  # the Rasa image needs the model
