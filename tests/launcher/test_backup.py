@@ -83,3 +83,27 @@ def test_a_postgresql_case_store_is_sent_to_pg_dump(tmp_path: Path) -> None:
 
     with pytest.raises(BackupError, match="pg_dump"):
         backup(settings)
+
+
+def test_the_shuoshi_commands_back_up_and_restore(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def shuoshi(var_dir: Path, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            env={**os.environ, "VAR_DIR": str(var_dir)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    shuoshi(tmp_path / "old", "db", "upgrade")
+    archive = shuoshi(tmp_path / "old", "backup").strip()
+    assert archive.startswith(str(tmp_path / "old" / "backups"))
+
+    assert "0 cases, 0 attachments" in shuoshi(tmp_path / "new", "restore", archive)
+    assert (tmp_path / "new" / "shuoshi.db").exists()
