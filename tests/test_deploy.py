@@ -82,3 +82,34 @@ def test_the_docker_build_context_leaves_out_venvs_var_and_secrets() -> None:
 
     assert {".venv", ".venv-rasa", "var/", "**/secrets.json", "deploy/.env", ".git"} <= ignored
     assert not any(pattern.startswith("models") for pattern in ignored)  # the Rasa image needs the model
+
+
+def _unit(name: str) -> dict[str, str]:
+    import configparser
+
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(DEPLOY / "systemd" / name, encoding="utf-8")
+    return {
+        f"{section}.{key}": value for section in parser.sections() for key, value in parser[section].items()
+    }
+
+
+def test_the_systemd_unit_stops_the_group_with_sigterm_and_restarts_on_failure() -> None:
+    unit = _unit("shuoshi.service")
+
+    assert unit["Service.ExecStart"].endswith("shuoshi run")
+    assert (unit["Service.KillMode"], unit["Service.KillSignal"]) == ("control-group", "SIGTERM")
+    assert unit["Service.Restart"] == "on-failure"
+    assert int(unit["Service.TimeoutStopSec"]) > 15  # the launcher's own grace period
+    assert _unit("shuoshi-backup.service")["Service.ExecStart"].endswith("shuoshi backup")
+    assert _unit("shuoshi-backup.timer")["Timer.OnCalendar"]
+
+
+def test_the_balancer_waits_longer_than_the_gateway_waits_for_rasa() -> None:
+    import re
+
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    [seconds] = re.findall(r"proxy_read_timeout (\d+)s;", nginx)
+
+    assert int(seconds) > Settings().rasa.timeout
