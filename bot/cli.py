@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
+from pathlib import Path
 
+from bot import logs
 from bot.config import load_settings
 
 
@@ -127,6 +128,32 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from bot.launcher.backup import BackupError, backup
+
+    try:
+        path = backup(load_settings(), output=args.output)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bot.launcher.backup import BackupError, restore
+
+    try:
+        manifest = restore(load_settings(), args.archive, force=args.force)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    cases = manifest["tables"]["shuoshi.db"].get("cases", 0)
+    attachments = manifest["attachments"]
+    print(f"restored the backup of {manifest['created_at']}: {cases} cases, {attachments} attachments")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="shuoshi", description="Shuoshi (说事): the district residents' assistant"
@@ -172,6 +199,18 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="received_to", help="received on or before this day (YYYY-MM-DD)")
     export.set_defaults(handler=_export)
 
+    backup = commands.add_parser(
+        "backup", help="the case store, tracker store, attachments and secrets in one .tar.gz (SQLite)"
+    )
+    backup.add_argument(
+        "--output", "-o", type=Path, help="file to write (default: var/backups/shuoshi-<time>.tar.gz)"
+    )
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser("restore", help="put a backup back (stop Shuoshi first)")
+    restore.add_argument("archive", type=Path, help="a file `shuoshi backup` wrote")
+    restore.add_argument("--force", action="store_true", help="replace a case store that holds cases")
+    restore.set_defaults(handler=_restore)
+
     followups = commands.add_parser("followups", help="surveys and notices").add_subparsers(
         dest="followups_command", required=True
     )
@@ -183,10 +222,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # `run` polls health every half second
+    # Standard error: standard output carries what a command prints (`export -o -`, `chat`).
+    logs.configure(process="shuoshi", level=load_settings().log_level, stream=sys.stderr)
     return int(args.handler(args))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import language as lang
-from bot import notices, transcript
+from bot import logs, notices, transcript
 from bot.config import Settings
 from bot.conversation import answers, payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
@@ -122,6 +122,9 @@ class Relay:
         return f"{channel}:{sender}"
 
     async def handle(self, inbound: Inbound) -> Outcome:
+        # One id per inbound turn, on this turn's log lines here and in the action server.
+        request_id = logs.new_request_id()
+        logs.REQUEST_ID.set(request_id)
         message = self._validate(inbound)
         conversation_id = self.conversation_id(inbound.channel, inbound.sender)
         try:
@@ -151,6 +154,7 @@ class Relay:
             "channel": inbound.channel,
             "sender": inbound.sender,
             "elder_mode": resident.elder_mode,
+            "request_id": request_id,
         }
         pressed: str | None = None
         if inbound.text is None:
