@@ -91,6 +91,11 @@ class ScamModel:
                 break
         return spans
 
+    def thresholds(self, text: str) -> tuple[float, float]:
+        """(medium, high) for this text: chosen on the development split per script."""
+        suffix = "_en" if is_english(text) and "medium_en" in self.combine else ""
+        return self.combine["medium" + suffix], self.combine["high" + suffix]
+
     def probability(self, text: str) -> float:
         """The model alone, calibrated (used where there are no rules to combine with)."""
         return _sigmoid(self.combine["model_alone_a"] * self.margin(text) + self.combine["model_alone_b"])
@@ -105,7 +110,7 @@ class ScamModel:
         """What the calibration layer reads. English gets its own slope and offset: the rules
         know Chinese scams far better, so one set of weights would over-trust them in English."""
         margin = self.margin(text)
-        english = float(not _HAN.search(text))
+        english = float(is_english(text))
         return [
             margin,
             rule_score,
@@ -143,6 +148,11 @@ class ScamModel:
             combine={key: float(value) for key, value in data["combine"].items()},
             info=data.get("info", {}),
         )
+
+
+def is_english(text: str) -> bool:
+    """No Chinese character at all: the English thresholds and calibration apply."""
+    return not _HAN.search(text)
 
 
 def _sigmoid(z: float) -> float:

@@ -99,7 +99,7 @@ GENERAL: tuple[Sign, ...] = (
         "transfer",
         "要求转账、汇款或充值",
         "asks you to transfer, remit or top up money",
-        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
+        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|往.{0,8}(里面|账户|账号|卡里?).{0,2}转|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
         0.3,
     ),
     _sign(
@@ -288,6 +288,12 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 0.65,
             ),
             (
+                "自称银行贷款专员主动找您",
+                'a bank "loan officer" contacts you out of the blue',
+                r"贷款专员|信贷(经理|专员)|贷款(顾问|经理|客服)|(银行|金融).{0,8}(客服|工作人员).{0,20}(贷款|借款|额度)|loan (officer|agent|specialist)",
+                0.4,
+            ),
+            (
                 "贷款额度已批",
                 'a loan "approved" for you',
                 r"贷款|借款|网贷|额度|放款|下款|loan|credit line",
@@ -338,13 +344,13 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "自称公安、检察院、法院",
                 "claims to be police, prosecutors or a court",
-                r"公安局|派出所|刑侦|警官|民警|检察院|检察官|法院|法官|公检法|police|officer|prosecutor|court",
+                r"公安局|公安机关|派出所|刑侦|警官|民警|检察院|检察官|法院|法官|公检法|防疫办|疾控中心|卫健委|移民局|税务局|通信管理局|海关|police|officer|prosecutor|court|customs|immigration|tax office|irs\b|hmrc",
                 0.45,
             ),
             (
                 "说您涉嫌犯罪",
                 "says you are suspected of a crime",
-                r"涉嫌|洗钱|涉案|犯罪|案件|通缉|逮捕|拘留|协助调查|配合调查|money laundering|suspect|arrest|warrant|investigation|criminal",
+                r"涉嫌|洗钱|涉案|犯罪|案件|通缉|逮捕|拘留|协助调查|配合调查|身份(信息|证)?.{0,6}(被冒用|被盗用|泄露|涉及)|密接|密切接触|红码|黄码|集中隔离|money laundering|suspect|arrest|warrant|investigation|criminal|identity (theft|stolen|compromised)",
                 0.5,
             ),
             (
@@ -437,7 +443,8 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "说亲友出了事（车祸、受伤、被抓、打了人）急需钱",
                 "says a relative or friend is in trouble (an accident, hurt, arrested) and needs money",
-                r"出车祸|车祸|撞了人|撞伤|住院|受伤|打伤|打了人|把人.{0,4}(打|撞)|被抓|被拘留|拘留所|出事了|私了|赔偿金|医药费|医疗费|手术费|保释|(钱|手机|钱包).{0,4}(被偷|丢了|被抢)|"
+                r"出车祸|车祸|撞了人|撞伤|住院|受伤|打伤|打了人|把人.{0,4}(打|撞)|被抓|被.{0,6}抓了|被拘留|拘留所|出事了|私了|赔偿金|医药费|医疗费|手术费|保释|打点关系|(钱|手机|钱包).{0,4}(被偷|丢了|被抢)|"
+                r"(帮|替|代)(我|忙)?.{0,6}(买|订|付).{0,4}机票|加.{0,8}(航空公司|客服|经理).{0,6}(微信|好友|qq)|"
                 r"(accident|in hospital|arrested|in jail|bail|in trouble|lost my (phone|wallet)).{0,60}(money|pay|send|transfer|wire|need)",
                 0.55,
             ),
@@ -460,21 +467,21 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "说您的账户异常、被冻结或将被停用",
                 "says your account is locked, suspended or about to be closed",
                 r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期)|"
-                r"(account|card|profile|access|mailbox|password|subscription).{0,20}(locked|suspended|restricted|disabled|on hold|compromised|blocked|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)",
+                r"(account|card|profile|access|mailbox|password|subscription).{0,20}(locked|suspended|restricted|disabled|on hold|compromised|blocked|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
                 0.5,
             ),
             (
                 "让您点链接验证、登录或更新资料",
                 "asks you to tap a link to verify, log in or update your details",
                 r"(点击|登录|打开|访问|进入).{0,12}(链接|网址|网站|页面|http|www|[a-z0-9-]+\.[a-z]{2,}).{0,20}(验证|认证|更新|激活|解冻|领取|填写|核实|办理|申请|补交|补缴)|(验证|认证|更新|激活|解冻|领取|填写|核实).{0,10}(点击|登录|打开).{0,6}(链接|网址)|"
-                r"(verify|confirm|update|validate|restore|reactivate|unlock|secure|review)( your)? .{0,25}(at|here|via|using|now|below|link|:)|(click|tap|visit|go to|log ?in)( on| to)?( the| this)? (link|here|url|website|site)|(click|tap) (below|here)",
+                r"(verify|confirm|update|validate|restore|reactivate|unlock|secure|review)( your)? .{0,25}(at|here|via|using|now|below|link|:)|(click|tap|visit|go to|log ?in)( on| to)?( the| this)? (link|here|url|website|site)|(click|tap) (below|here)|(update|fill in|confirm|correct|re-?enter) (the |your )?(missing |correct )?(address|delivery details|details|information|info|payment (details|method)|billing)|reply (yes|y|1) to",
                 0.45,
             ),
             (
                 "包裹无法投递、要补运费或改地址",
                 "a parcel that cannot be delivered until you pay or update the address",
                 r"(包裹|快递|快件|邮件).{0,16}(无法(投递|派送|配送)|地址(不详|有误|不完整)|滞留|退回|补(交|缴)|运费)|"
-                r"(package|parcel|shipment|delivery|item|usps|ups|fedex|dhl|royal mail|evri|hermes).{0,50}(undeliver|could not be delivered|unable to deliver|on hold|held|pending|incomplete address|address (is )?(incomplete|invalid|wrong)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)",
+                r"(package|parcel|shipment|delivery|item|usps|ups|fedex|dhl|royal mail|evri|hermes).{0,50}(undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
                 0.55,
             ),
             (
@@ -530,7 +537,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "网上认识的“恋人”",
                 'an online "partner"',
-                r"亲爱的|宝贝|老公|老婆|想你|爱你|网恋|相亲|婚恋|交友|没见过面|驻外|军医|维和|dear|darling|honey|my love|babe|sweetheart",
+                r"亲爱的|宝贝|老公|老婆|想你|爱你|网恋|相亲|婚恋|交友|没见过面|驻外|军医|维和|dear|darling|honey|my love|babe|sweetheart|(wanna|want to) (see|meet|chat)|lonely|hot (pics|photos|girls|positions)|sexy|dating|hook ?up|wrong number.{0,40}(friend|chat)|nice to meet you",
                 0.4,
             ),
             (

@@ -216,7 +216,7 @@ def check(text: str, *, language: Language | None = None) -> ScamCheck:
     else:
         score = trained.score(normalised, rule_score_)
         model_score = trained.probability(normalised)
-        high, medium = trained.combine["high"], trained.combine["medium"]
+        medium, high = trained.thresholds(normalised)
     score = round(min(max(score, 0.0), 1.0), 3)
     risk = Risk.HIGH if score >= high else Risk.MEDIUM if score >= medium else Risk.LOW
 

@@ -155,13 +155,8 @@ def test_the_score_is_a_probability_and_the_risk_follows_the_shipped_thresholds(
     for text in ("我是市公安局的警官，你涉嫌洗钱，请把钱转到安全账户", "晚上回家吃饭吗"):
         result = check(text)
         assert 0.0 <= result.score <= 1.0
-        expected = (
-            Risk.HIGH
-            if result.score >= trained.combine["high"]
-            else Risk.MEDIUM
-            if result.score >= trained.combine["medium"]
-            else Risk.LOW
-        )
+        medium, high = trained.thresholds(text)
+        expected = Risk.HIGH if result.score >= high else Risk.MEDIUM if result.score >= medium else Risk.LOW
         assert result.risk is expected
 
 
