@@ -19,6 +19,8 @@ from bot.scams import model, rules
 # ship inside it (bench/scam_eval/learn.py).
 HIGH = 0.6
 MEDIUM = 0.35
+# Below this calibrated score a text is plainly ordinary, whatever words it shares with scams.
+PLAINLY_ORDINARY = 0.05
 MAX_FLAGS = 6
 QUOTE_MAX = 28
 
@@ -239,10 +241,13 @@ def check(text: str, *, language: Language | None = None) -> ScamCheck:
             break
     if risk is not Risk.LOW and trained is not None and (not flags or rule_score_ < medium):
         # Only (or mostly) the model fired: quote the wording that made it think so.
-        for start, end in trained.evidence(normalised)[:2]:
-            quote = _quote(source, normalised, start, end)
-            what = _label(english, "措辞与已知诈骗信息相似", "reads like known scam messages")
-            flags.append(_flag(english, what, quote, _line_of(source, normalised, start)))
+        what = _label(english, "措辞与已知诈骗信息相似", "reads like known scam messages")
+        for start, end in trained.evidence(normalised)[:3]:
+            flag = _flag(
+                english, what, _quote(source, normalised, start, end), _line_of(source, normalised, start)
+            )
+            if flag not in flags:
+                flags.append(flag)
     for link in links[:2]:
         flags.append(
             _label(english, f"含有链接（不要打开）：{link}", f"contains a link (do not open it): {link}")
@@ -363,4 +368,12 @@ def looks_like_pasted_message(text: str) -> bool:
         return False
     if not _HAN.search(stripped) and not _ADDRESSED.search(stripped):
         return False  # English that does not speak to "you" is the resident's own account
-    return rules.evaluate(rules.normalise(stripped).lower()).score >= MEDIUM
+    # The rules' signs of fraud, unless the whole check finds the text plainly ordinary (a family
+    # member settling a hospital deposit mentions money and a hospital too).
+    verdict = check(stripped)
+    if verdict.risk is not Risk.LOW:
+        return True
+    return (
+        rules.evaluate(rules.normalise(stripped).lower()).score >= MEDIUM
+        and verdict.score >= PLAINLY_ORDINARY
+    )
