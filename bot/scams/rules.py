@@ -99,7 +99,7 @@ GENERAL: tuple[Sign, ...] = (
         "transfer",
         "要求转账、汇款或充值",
         "asks you to transfer, remit or top up money",
-        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|往.{0,8}(里面|账户|账号|卡里?).{0,2}转|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
+        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|往.{0,8}(里面|账户|账号|卡里?).{0,2}转|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|借(我|给我).{0,6}(钱|万|千|百|块)|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
         0.3,
     ),
     _sign(
@@ -129,7 +129,7 @@ GENERAL: tuple[Sign, ...] = (
         "要求加私人微信、QQ或下载陌生APP",
         "asks you to add a private chat account or install an unknown app",
         r"加.{0,4}(微信|vx|v信|qq|企业微信)|添加.{0,6}(微信|qq|好友)|下载.{0,10}(app|软件|客户端)|"
-        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|download (the|this|our) app|install (the|this|our) app",
+        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|(contact|message|text|chat with|reach) (us|me|our \w+) on (whatsapp|telegram|wechat|signal)|download (the|this|our) app|install (the|this|our) app",
         0.3,
     ),
     _sign(
@@ -224,7 +224,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "轻松兼职、日结高薪",
                 "easy part-time work with daily high pay",
-                r"兼职|日结|足不出户|在家.{0,4}(赚|挣)|动动手指|宝妈|学生党|part[- ]time|work from home|easy money|per day",
+                r"兼职|日结|足不出户|在家.{0,4}(赚|挣)|动动手指|宝妈|学生党|part[- ]time|work from home|easy money|per day|remote (job|work)|earn \$?\d|like and review|review products|rating tasks|(simple|easy) tasks",
                 0.3,
             ),
         ],
@@ -431,13 +431,13 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "换了新号码、新微信",
                 "a new number or account",
-                r"换.{0,2}号|新号码|工作群|新手机号|这是我的新|新微信|旧号不用|new number|new account|changed my number",
+                r"换.{0,2}号|新号码|工作群|新手机号|这是我的新|新微信|旧号不用|手机(摔坏|丢了|坏了|没电|被偷)|这是(我)?(同学|朋友|别人)的(电话|手机)|new number|new account|changed my number|my (phone|old phone) (broke|is broken|was stolen|died)",
                 0.45,
             ),
             (
                 "急着借钱或让您代转",
                 "urgently wants a loan or a transfer for them",
-                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|lend me|need money|help me (pay|transfer)|in a meeting|can'?t talk",
+                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|lend me|need money|help me (pay|transfer)|(pay|cover) (a|the|this|my) (bill|invoice) for me|can you (pay|send|transfer|lend)|in a meeting|can'?t talk",
                 0.5,
             ),
             (
@@ -445,7 +445,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "says a relative or friend is in trouble (an accident, hurt, arrested) and needs money",
                 r"出车祸|车祸|撞了人|撞伤|住院|受伤|打伤|打了人|把人.{0,4}(打|撞)|被抓|被.{0,6}抓了|被拘留|拘留所|出事了|私了|赔偿金|医药费|医疗费|手术费|保释|打点关系|(钱|手机|钱包).{0,4}(被偷|丢了|被抢)|"
                 r"(帮|替|代)(我|忙)?.{0,6}(买|订|付).{0,4}机票|加.{0,8}(航空公司|客服|经理).{0,6}(微信|好友|qq)|"
-                r"(accident|in hospital|arrested|in jail|bail|in trouble|lost my (phone|wallet)).{0,60}(money|pay|send|transfer|wire|need)",
+                r"(accident|in hospital|arrested|in jail|police station|bail|in trouble|lost my (phone|wallet)).{0,120}(money|pay|send|transfer|wire|need|gift ?cards?)",
                 0.55,
             ),
             (
