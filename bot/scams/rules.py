@@ -437,7 +437,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "急着借钱或让您代转",
                 "urgently wants a loan or a transfer for them",
-                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|lend me|need money|help me (pay|transfer)|(pay|cover) (a|the|this|my) (bill|invoice) for me|can you (pay|send|transfer|lend)|in a meeting|can'?t talk",
+                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴|代付|扫)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|代付|先转(到|给)你|转到你.{0,2}(账|卡)上|打.{0,6}到我.{0,2}(账户|卡)|扫.{0,6}二维码.{0,10}(帮|辅助|申诉|解封|验证)|(账上|账户).{0,6}(可用)?余额.{0,8}(截图|汇报|报给)|lend me|need money|help me (pay|transfer)|(pay|cover) (a|the|this|my) (bill|invoice) for me|can you (pay|send|transfer|lend)|in a meeting|can'?t talk",
                 0.5,
             ),
             (
@@ -543,7 +543,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "带您投资、赌博，说平台有漏洞",
                 'leads you to invest or gamble, a platform "loophole"',
-                r"(一起|带你|我们).{0,6}(投资|赚钱|理财|博彩|下注)|漏洞|博彩|彩票.{0,4}(计划|必中)|平台.{0,6}(活动|充值)|充值.{0,6}送|invest together|gambl|loophole|betting",
+                r"(一起|带你|我们).{0,6}(投资|赚钱|理财|博彩|下注)|漏洞|博彩|彩金|下注|投注|双充|彩票.{0,4}(计划|必中)|平台.{0,6}(活动|充值)|充值.{0,6}送|(买|订).{0,6}(我的?|我家的?)?茶叶|茶庄|invest together|gambl|loophole|betting",
                 0.55,
             ),
             (
