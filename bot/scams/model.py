@@ -20,9 +20,13 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json"
 
+# A link with a scheme, or a dotted name ending in a common top-level domain. The name may only
+# start where no other name character precedes it, and each label is matched atomically, so a
+# hostile run of "www.www.www…" costs linear time, not quadratic.
+_TLD = r"(?:com|cn|net|org|top|xyz|info|cc|vip|app|io|me|shop|site|online|club|ly|co|us|uk|gl|link)"
 _LINK = re.compile(
-    r"(?i)\b(?:h[tx]{2}ps?|fxp)\[?:\]?//\S+|\b(?:www\d?|[a-z0-9-]+)(?:\[?\.\]?[a-z0-9-]+)*\[?\.\]?"
-    r"(?:com|cn|net|org|top|xyz|info|cc|vip|app|io|me|shop|site|online|club|ly|co|us|uk|gl|link)\b\S*"
+    r"(?i)\b(?:h[tx]{2}ps?|fxp)\[?:\]?//\S+"
+    r"|(?<![a-z0-9.\[\]-])(?:[a-z0-9-]++(?:\[\.\]|\.))+" + _TLD + r"\b\S*"
 )
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
