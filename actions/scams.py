@@ -139,7 +139,8 @@ def warn_of_scam_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
     """A scam the resident tells us about as it happens ("someone called saying my grandson…"):
     stop, hang up, call back on a known number, 110 / 96110, then "did you already pay?". Called
     before any answer from the knowledge base; None when the message is not such an account."""
-    text = str(tracker.latest_message.get("text") or "").strip()
+    latest = tracker.latest_message or {}
+    text = str((latest.get("metadata") or {}).get("text_as_written") or latest.get("text") or "").strip()
     if not text or text.startswith("/"):
         return None  # a button, not the resident's words
     result = assess_narrative(text, language=_language(tracker))

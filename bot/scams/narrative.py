@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.conversation.language import Language, for_reply
+from bot.language import Language, for_reply
 from bot.scams import rules
 from bot.scams.service import Risk, ScamCheck, check
 

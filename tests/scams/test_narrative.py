@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation.language import Language
+from bot.language import Language
 from bot.scams.narrative import assess_narrative
 from bot.scams.service import Risk
 
