@@ -46,6 +46,7 @@ _STORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?i)(孙子|孙女|外孙|儿子|女儿|侄子|外甥|老伴|亲戚|朋友|同学|领导|老板).{0,12}(出车祸|车祸|撞了人|住院|受伤|打伤|打了人|被抓|被拘留|出事|急用钱|急需钱|要钱)|"
             r"(说是|自称|冒充|假装).{0,3}(我的?|你的?)?(领导|老板|经理|书记|局长|同学|亲戚|朋友|儿子|孙子|女儿|外甥|侄子)|"
+            r"绑架|赎金|撕票|\b(kidnapp\w*|ransom)\b|"
             r"\b(grandson|granddaughter|son|daughter|nephew|niece|grandchild|boss|friend)\b.{0,40}"
             r"\b(accident|hospital|arrested|jail|bail|trouble|hurt|injured|needs money)\b"
         ),

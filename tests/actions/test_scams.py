@@ -338,3 +338,22 @@ def test_a_warned_resident_who_already_paid_gets_the_cheated_steps(store: Settin
     )
 
     assert responses(messages)[0] == "utter_faq/fraud_cheated"
+
+
+def test_a_threat_to_life_is_answered_first_and_the_scam_warning_does_not_follow(store: Settings) -> None:
+    from actions import knowledge
+
+    text = "有人打电话说我不转钱就杀了我全家，让我马上转两万"
+    messages, _ = run(knowledge.ActionFaqAnswer(), faq_turn(text, language="zh-Hans"))
+
+    assert responses(messages) == ["utter_danger_threat"]
+
+
+def test_a_fake_kidnapping_call_is_a_scam_in_progress(store: Settings) -> None:
+    from actions import knowledge
+
+    text = "有人打电话说我儿子被绑架了，要我马上转二十万赎金，不然就撕票"
+    messages, _ = run(knowledge.ActionFaqAnswer(), faq_turn(text, language="zh-Hans", elder=True))
+
+    assert responses(messages)[0] == "utter_scam_now"
+    assert responses(messages)[-1] == "utter_scam_ask_paid"
