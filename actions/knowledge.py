@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
 from actions.safety import say_danger_first
+from actions.scams import warn_of_scam_now
 from bot.cases import service as cases
 from bot.cases.enums import CaseKind
 from bot.db.session import session_scope
@@ -74,6 +75,10 @@ class ActionFaqAnswer(Action):
     ) -> list[dict[str, Any]]:
         if say_danger_first(dispatcher, tracker):
             return []
+        # A scam happening now comes after a danger to life and before the answer.
+        warned = warn_of_scam_now(dispatcher, tracker)
+        if warned is not None:
+            return warned
         choice = ranking.selected(tracker.latest_message)
         if choice and content.answer(choice.key) and choice.confidence >= ranking.ANSWER_MIN_CONFIDENCE:
             say_answer(dispatcher, f"{ranking.ANSWER_PREFIX}{choice.key}")
@@ -93,6 +98,10 @@ class ActionFaqDidYouMean(Action):
     ) -> list[dict[str, Any]]:
         if say_danger_first(dispatcher, tracker):
             return []
+        # A scam happening now comes after a danger to life and before the choices.
+        warned = warn_of_scam_now(dispatcher, tracker)
+        if warned is not None:
+            return warned
         offer_choices(dispatcher, tracker)
         return []
 
