@@ -75,7 +75,7 @@ DEPENDENT: dict[str, tuple[str, ...]] = {"township": ("village", "village_candid
 # Intents that, in the middle of a form, are a question to answer before resuming (stories/intake.yml
 # has a rule for each inside each form) rather than an answer.
 INTERRUPTIONS = frozenset(
-    {"faq", "faq_pick", "privacy", "help", "ask_intake_why_phone", "ask_intake_duration"}
+    {"faq", "faq_pick", "privacy", "help", "ask_intake_why_phone", "ask_intake_duration", "ask_human"}
 )
 CONTROLS = frozenset({"intake_cancel", "intake_back", "intake_restart"})
 MAX_FAILURES = 3

@@ -232,3 +232,11 @@ def test_a_homophone_village_is_the_first_suggestion_and_the_answer_on_a_complet
     assert places.match_village(kongdian, "毛营").suggestions[0] == "毛郢村"
     complete = kongdian.model_copy(update={"villages_complete": True})
     assert places.match_village(complete, "毛营村").name == "毛郢村"
+
+
+def test_asking_for_a_person_in_the_middle_of_a_form_is_not_read_as_an_answer() -> None:
+    from bot.intake.dialogue import Message, interrupts
+
+    assert interrupts(Message(text="这个太麻烦了 俺要跟人工说", intent="ask_human", confidence=0.9))
+    # A weak guess stays an answer (a name, a village) for the form to read.
+    assert not interrupts(Message(text="王人工", intent="ask_human", confidence=0.3))
