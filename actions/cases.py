@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
+from actions.safety import say_danger_first
 from bot.cases import labels
 from bot.cases.errors import IllegalTransition, NotPermitted
 from bot.cases.transitions import WITHDRAWABLE
@@ -64,9 +65,7 @@ class ActionMyCases(Action):
             elder = bool(tracker.get_slot("elder_mode"))
             lines = "\n".join(intake.describe(case, language, elder=elder) for case in found)
             buttons = [
-                _withdraw_button(case.number, language)
-                for case in found
-                if case.status in WITHDRAWABLE
+                _withdraw_button(case.number, language) for case in found if case.status in WITHDRAWABLE
             ]
         dispatcher.utter_message(response="utter_my_cases", cases=lines, buttons=buttons)
         return []
@@ -170,7 +169,7 @@ class ActionWithdrawCase(Action):
 
 
 class ActionRouteAdvice(Action):
-    """"Where should I go with this?": the route that suits the problem, and an offer to register."""
+    """ "Where should I go with this?": the route that suits the problem, and an offer to register."""
 
     def name(self) -> str:
         return "action_route_advice"
@@ -181,6 +180,8 @@ class ActionRouteAdvice(Action):
         language = _language(tracker)
         said = [str(event.get("text") or "") for event in tracker.events if event.get("event") == "user"]
         text = " ".join([*said[-2:-1], str(tracker.latest_message.get("text") or "")])
+        if say_danger_first(dispatcher, tracker):
+            return []  # someone is in danger: 110 first, never a route to mediation (issue 24)
         route = routes.route_for(text)
         if route.category is not None:
             title = "Register a dispute" if language == "en" else "登记矛盾纠纷"

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
+from actions.safety import say_danger_first
 from bot.cases.enums import CaseKind
 from bot.db.errors import DomainError
 from bot.db.session import session_scope
@@ -54,12 +55,14 @@ def message_of(tracker: Tracker) -> Message:
     text = str(latest.get("text") or "")
     if text.startswith("/"):  # a button payload: only its entity counts, never the text
         text = ""
+    written = (latest.get("metadata") or {}).get("text_as_written")
     return Message(
         text=text,
         intent=intent,
         confidence=confidence,
         pressed=str(pressed) if pressed is not None else None,
         shared_phone=str(shared) if shared else None,
+        as_written=str(written) if written and text else None,
     )
 
 
@@ -87,6 +90,9 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        # Danger first (issue 24): the message that opens the form ("我老公打我，想调解") or any
+        # answer that shows someone in danger hears "call 110" before the next question.
+        say_danger_first(dispatcher, tracker)
         profile = _profile()
         slots = _slots(tracker)
         changes: dict[str, Any] = {}
@@ -412,10 +418,7 @@ class ActionTellTimeLimits(Action):
         kind = CaseKind.PETITION if active_form(tracker) == PETITION_FORM else CaseKind.DISPUTE
         limits = _profile().limits(kind)
         dispatcher.utter_message(
-            response="utter_intake_time_limits",
-            accept_days=limits.accept_within_days,
-            handle_days=limits.handle_within_days,
-            extend_days=limits.extend_max_days,
+            response="utter_intake_time_limits", **intake.time_limits(limits, _language(tracker))
         )
         return []
 

@@ -12,10 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import resident_of, settings
+from actions.safety import say_danger_first
+from actions.scams import warn_of_scam_now
 from bot.cases import service as cases
 from bot.cases.enums import CaseKind
 from bot.db.session import session_scope
-from bot.district import profile_of
+from bot.district import load_profile, profile_of
 from bot.knowledge import consultation, content, ranking, statutes
 from bot.knowledge.content import LABELS, Lang, lang_of, payload
 from bot.residents.enums import Channel
@@ -33,6 +35,11 @@ def _named_key(tracker: Tracker) -> str | None:
 def _key_in_context(tracker: Tracker) -> str | None:
     """The answer a button names, else the one the resident saw last."""
     return _named_key(tracker) or ranking.last_answered(tracker.events)
+
+
+def say_answer(dispatcher: CollectingDispatcher, response: str) -> None:
+    """An answer or its detail, with the district's facts its text names (bot.knowledge.content)."""
+    dispatcher.utter_message(response=response, **content.variables(load_profile(settings())))
 
 
 def _button(title: str, value: str) -> dict[str, str]:
@@ -66,9 +73,15 @@ class ActionFaqAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if say_danger_first(dispatcher, tracker):
+            return []
+        # A scam happening now comes after a danger to life and before the answer.
+        warned = warn_of_scam_now(dispatcher, tracker)
+        if warned is not None:
+            return warned
         choice = ranking.selected(tracker.latest_message)
         if choice and content.answer(choice.key) and choice.confidence >= ranking.ANSWER_MIN_CONFIDENCE:
-            dispatcher.utter_message(response=f"{ranking.ANSWER_PREFIX}{choice.key}")
+            say_answer(dispatcher, f"{ranking.ANSWER_PREFIX}{choice.key}")
         else:
             offer_choices(dispatcher, tracker)
         return []
@@ -83,6 +96,12 @@ class ActionFaqDidYouMean(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if say_danger_first(dispatcher, tracker):
+            return []
+        # A scam happening now comes after a danger to life and before the choices.
+        warned = warn_of_scam_now(dispatcher, tracker)
+        if warned is not None:
+            return warned
         offer_choices(dispatcher, tracker)
         return []
 
@@ -98,7 +117,7 @@ class ActionFaqPick(Action):
     ) -> list[dict[str, Any]]:
         key = _named_key(tracker)
         response = f"{ranking.ANSWER_PREFIX}{key}" if key else "utter_faq_which_answer"
-        dispatcher.utter_message(response=response)
+        say_answer(dispatcher, response)
         return []
 
 
@@ -113,7 +132,7 @@ class ActionFaqMore(Action):
     ) -> list[dict[str, Any]]:
         key = _key_in_context(tracker)
         response = f"{ranking.DETAIL_PREFIX}{key}" if key else "utter_faq_which_answer"
-        dispatcher.utter_message(response=response)
+        say_answer(dispatcher, response)
         return []
 
 
@@ -227,9 +246,10 @@ def _chosen_township(tracker: Tracker, names: list[str]) -> str | None:
 
 
 def _last_question(tracker: Tracker) -> str | None:
-    """The last thing the resident typed (not a button), for staff to see what was asked."""
+    """The last thing the resident typed (not a button), for staff to see what was asked, as the
+    resident wrote it (Traditional Chinese stays Traditional)."""
     for event in reversed(tracker.events):
         text = event.get("text") or ""
         if event.get("event") == "user" and text and not text.startswith("/"):
-            return str(text)
+            return str((event.get("metadata") or {}).get("text_as_written") or text)
     return None

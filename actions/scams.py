@@ -24,6 +24,7 @@ from bot.language import Language
 from bot.residents.enums import Channel
 from bot.scams import alerts, guardians, rules
 from bot.scams.guardians import GuardianEvent, InvalidGuardianCode
+from bot.scams.narrative import assess_narrative
 from bot.scams.service import Risk, ScamCheck, check, defang
 
 ALL_TOWNSHIPS = "all"
@@ -132,6 +133,33 @@ class ActionCheckScam(Action):
         elif offer_alerts:
             dispatcher.utter_message(response="utter_scam_offer_alerts")
         return events
+
+
+def warn_of_scam_now(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A scam the resident tells us about as it happens ("someone called saying my grandson…"):
+    stop, hang up, call back on a known number, 110 / 96110, then "did you already pay?". Called
+    before any answer from the knowledge base; None when the message is not such an account."""
+    latest = tracker.latest_message or {}
+    text = str((latest.get("metadata") or {}).get("text_as_written") or latest.get("text") or "").strip()
+    if not text or text.startswith("/"):
+        return None  # a button, not the resident's words
+    result = assess_narrative(text, language=_language(tracker))
+    if result is None:
+        return None
+    response = "utter_scam_now" if result.fraud_type_label else "utter_scam_now_untyped"
+    dispatcher.utter_message(response=response, fraud_type=result.fraud_type_label or "")
+    with session_scope(settings()) as session:
+        told = guardians.notify(
+            session=session,
+            resident=resident_of(tracker, session=session),
+            event=GuardianEvent.HIGH_RISK,
+            fraud_type=result.fraud_type,
+            occasion=_occasion(tracker),
+        )
+    if told:
+        dispatcher.utter_message(response="utter_scam_guardians_told")
+    dispatcher.utter_message(response="utter_scam_ask_paid")
+    return [SlotSet("scam_last_text", defang(text)[:2000]), SlotSet("scam_last_type", result.fraud_type)]
 
 
 class ActionScamPaid(Action):

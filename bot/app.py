@@ -13,11 +13,12 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import Response
 
-from bot import health
+from bot import health, logs, metrics
 from bot.channels.telegram.bot import TelegramChannel
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.web.routes import router as web_router
@@ -57,13 +58,17 @@ def _field_errors(error: RequestValidationError) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
+    # Under uvicorn nothing else configures logging (inside `shuoshi` or a test runner it is done).
+    logs.configure_unless_hosted(process="gateway", level=settings.log_level)
     load_profile(settings)  # a bad district profile stops the gateway, naming the field
+
+    meters = metrics.Metrics(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
-            rasa = RasaClient(settings=settings, http=http)
-            relay = Relay(settings=settings, rasa=rasa)
+            rasa: RasaClient = metrics.MeteredRasaClient(metrics=meters, settings=settings, http=http)
+            relay: Relay = metrics.MeteredRelay(metrics=meters, settings=settings, rasa=rasa)
             app.state.settings = settings
             app.state.rasa = rasa
             app.state.relay = relay
@@ -115,6 +120,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
         state = await health.check(settings=settings, rasa=request.app.state.rasa)
+        return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
+
+    @app.get("/metrics")
+    async def metrics_text() -> Response:
+        # The store's gauges are read here, off the event loop.
+        return Response(await asyncio.to_thread(meters.render), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/livez")
+    async def livez() -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        state = await health.readiness(settings=settings, rasa=request.app.state.rasa)
         return JSONResponse(state, status_code=200 if state["status"] == "ok" else 503)
 
     app.include_router(web_router)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
+from pathlib import Path
 
+from bot import logs
 from bot.config import load_settings
 
 
@@ -128,6 +129,7 @@ def _export(args: argparse.Namespace) -> int:
 
     from bot.cases import queue as case_queue
     from bot.console import exports
+    from bot.console.i18n import language_of
     from bot.db.session import session_scope
 
     try:
@@ -145,13 +147,40 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     with session_scope(load_settings()) as session:
         rows = exports.export_rows(session=session, staff=None, filters=filters, channel=f"cli {args.format}")
-    data = exports.to_xlsx(rows) if args.format == "xlsx" else exports.to_csv(rows)
+    language = language_of(args.language)
+    data = exports.to_xlsx(rows, language) if args.format == "xlsx" else exports.to_csv(rows, language)
     if args.output == "-":
         sys.stdout.buffer.write(data)
     else:
         with open(args.output, "wb") as out:
             out.write(data)
         print(f"{len(rows)} cases written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from bot.launcher.backup import BackupError, backup
+
+    try:
+        path = backup(load_settings(), output=args.output)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from bot.launcher.backup import BackupError, restore
+
+    try:
+        manifest = restore(load_settings(), args.archive, force=args.force)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    cases = manifest["tables"]["shuoshi.db"].get("cases", 0)
+    attachments = manifest["attachments"]
+    print(f"restored the backup of {manifest['created_at']}: {cases} cases, {attachments} attachments")
     return 0
 
 
@@ -200,12 +229,27 @@ def parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the case list (whole district) as CSV or XLSX")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument(
+        "--language", choices=["zh", "en"], default="zh", help="headers and values (default: Chinese)"
+    )
     export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
     for name in ("status", "kind", "township", "category", "text"):
         export.add_argument(f"--{name}")
     export.add_argument("--from", dest="received_from", help="received on or after this day (YYYY-MM-DD)")
     export.add_argument("--to", dest="received_to", help="received on or before this day (YYYY-MM-DD)")
     export.set_defaults(handler=_export)
+
+    backup = commands.add_parser(
+        "backup", help="the case store, tracker store, attachments and secrets in one .tar.gz (SQLite)"
+    )
+    backup.add_argument(
+        "--output", "-o", type=Path, help="file to write (default: var/backups/shuoshi-<time>.tar.gz)"
+    )
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser("restore", help="put a backup back (stop Shuoshi first)")
+    restore.add_argument("archive", type=Path, help="a file `shuoshi backup` wrote")
+    restore.add_argument("--force", action="store_true", help="replace a case store that holds cases")
+    restore.set_defaults(handler=_restore)
 
     followups = commands.add_parser("followups", help="surveys and notices").add_subparsers(
         dest="followups_command", required=True
@@ -225,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     except InsecureSettings as error:
         print(error, file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # `run` polls health every half second
+    # Standard error: standard output carries what a command prints (`export -o -`, `chat`).
+    logs.configure(process="shuoshi", level=settings.log_level, stream=sys.stderr)
     return int(args.handler(args))
 
 

@@ -57,7 +57,30 @@ def to_simplified(text: str) -> str:
 
 
 def to_traditional(text: str) -> str:
+    """Character by character (s2t): what script detection compares against, never a reply."""
     return str(_converter("s2t").convert(text))
+
+
+# Replies for a Traditional reader use the Taiwan configuration with its phrases (s2twp: 软件 軟體,
+# 短信 簡訊). OpenCC 1.1's phrase tables still pick the wrong character of a one-to-many pair in
+# phrases such as 足额发工资 (髮), 签合同 (籤), 一出现 (齣), 并到 (併), 资金链 (鍊); these rules put
+# the right one back, keeping the words where the rarer character is right (头发, 标签, 一出戏, 合并,
+# 一并, 锻炼, 项链). tests/conversation/test_language.py scans every reply text for the errors.
+_READER_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<![頭理毛白假美洗染燙剪黑秀長短金銀鬢])髮(?![型廊夾膠絲])"), "發"),
+    (re.compile(r"(?<![標抽書牙求竹])籤(?![筒詩])"), "簽"),
+    (re.compile(r"齣(?![戲劇])"), "出"),
+    (re.compile(r"(?<![合吞兼歸一火])併(?![發吞購])"), "並"),
+    (re.compile(r"(?<![鍛修提精冶項手腳])鍊(?![子條])"), "鏈"),
+)
+
+
+def to_traditional_for_reader(text: str) -> str:
+    """Simplified text as a reader of Traditional Chinese expects it (Taiwan wording)."""
+    converted = str(_converter("s2twp").convert(text))
+    for wrong, right in _READER_FIXES:
+        converted = wrong.sub(right, converted)
+    return converted
 
 
 @cache
@@ -127,7 +150,7 @@ def detect(text: str, *, current: Language | None = None, hint: str | None = Non
 
 def for_reply(text: str, language: Language) -> str:
     """Reply text in the resident's script: responses are written in Simplified and English."""
-    return to_traditional(text) if language is Language.TRADITIONAL else text
+    return to_traditional_for_reader(text) if language is Language.TRADITIONAL else text
 
 
 def for_understanding(text: str) -> str:

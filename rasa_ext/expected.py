@@ -19,7 +19,7 @@ Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -37,7 +37,7 @@ from rasa.shared.nlu.training_data.message import Message
 METADATA_KEY = "expected_intents"
 
 
-def expected_intents(metadata: Any) -> List[Text]:
+def expected_intents(metadata: Any) -> list[str]:
     """The intent names in the metadata, or none if the field is missing or malformed."""
     if not isinstance(metadata, dict):
         return []
@@ -52,25 +52,25 @@ class ExpectedIntents(GraphComponent):
     """Weighs up the intents of the buttons the resident was just offered."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"prior_weight": 10.0}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._weight = float(config["prior_weight"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "ExpectedIntents":
+    ) -> ExpectedIntents:
         if float(config["prior_weight"]) < 1:
             raise ValueError("ExpectedIntents: prior_weight must be at least 1")
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             expected = set(expected_intents(message.get(METADATA)))
             ranking = message.get(INTENT_RANKING_KEY) or []
@@ -95,10 +95,18 @@ class ExpectedIntents(GraphComponent):
                 key=lambda item: item[PREDICTED_CONFIDENCE_KEY],
                 default=None,
             )
-            kept = next((item for item in weighed if item.get(INTENT_NAME_KEY) == top.get(INTENT_NAME_KEY)), None)
-            if offered is None or kept is None or offered[PREDICTED_CONFIDENCE_KEY] <= kept[PREDICTED_CONFIDENCE_KEY]:
+            kept = next(
+                (item for item in weighed if item.get(INTENT_NAME_KEY) == top.get(INTENT_NAME_KEY)), None
+            )
+            if (
+                offered is None
+                or kept is None
+                or offered[PREDICTED_CONFIDENCE_KEY] <= kept[PREDICTED_CONFIDENCE_KEY]
+            ):
                 continue  # the classifier's own choice stands, with its own confidence
-            rest = sorted((i for i in weighed if i is not offered), key=lambda i: -i[PREDICTED_CONFIDENCE_KEY])
+            rest = sorted(
+                (i for i in weighed if i is not offered), key=lambda i: -i[PREDICTED_CONFIDENCE_KEY]
+            )
             message.set(INTENT, dict(offered), add_to_output=True)
             message.set(INTENT_RANKING_KEY, [offered, *rest], add_to_output=True)
         return messages

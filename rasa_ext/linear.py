@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -63,7 +63,7 @@ WEIGHTS_FILE = "weights.npz"
 LABELS_FILE = "labels.txt"
 
 
-def label_of(message: Message, retrieval_intent: Text) -> Optional[Text]:
+def label_of(message: Message, retrieval_intent: str) -> str | None:
     """`faq/<key>` for an example of the retrieval intent, else its intent."""
     intent = message.get(INTENT)
     if not intent:
@@ -84,7 +84,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     """Intents and knowledge answers from a linear SVM over the named sparse sentence features."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "featurizers": [],  # aliases of the sparse featurizers to read; empty: all of them
             "retrieval_intent": "faq",
@@ -97,13 +97,13 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        labels: Optional[List[Text]] = None,
-        weights: Optional[scipy.sparse.csr_matrix] = None,
-        bias: Optional[np.ndarray] = None,
-        responses: Optional[Dict[Text, List[Dict[Text, Any]]]] = None,
+        labels: list[str] | None = None,
+        weights: scipy.sparse.csr_matrix | None = None,
+        bias: np.ndarray | None = None,
+        responses: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self._config = config
         self._storage = model_storage
@@ -116,11 +116,11 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "LinearClassifier":
+    ) -> LinearClassifier:
         if float(config["temperature"]) <= 0 or float(config["C"]) <= 0:
             raise ValueError("LinearClassifier: C and temperature must be positive")
         return cls(config, model_storage, resource)
@@ -128,12 +128,12 @@ class LinearClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "LinearClassifier":
+    ) -> LinearClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 stored = np.load(directory / WEIGHTS_FILE, allow_pickle=False)
@@ -152,7 +152,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     # -- features ------------------------------------------------------------------------------
 
-    def _features(self, message: Message) -> Optional[scipy.sparse.spmatrix]:
+    def _features(self, message: Message) -> scipy.sparse.spmatrix | None:
         featurizers = self._config["featurizers"] or None
         _, sentence = message.get_sparse_features(TEXT, featurizers)
         return None if sentence is None else sentence.features
@@ -161,8 +161,8 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         retrieval_intent = self._config["retrieval_intent"]
-        rows: List[scipy.sparse.spmatrix] = []
-        labels: List[Text] = []
+        rows: list[scipy.sparse.spmatrix] = []
+        labels: list[str] = []
         for message in training_data.intent_examples:
             label = label_of(message, retrieval_intent)
             features = self._features(message)
@@ -205,26 +205,28 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     # -- prediction ----------------------------------------------------------------------------
 
-    def _probabilities(self, message: Message) -> Optional[np.ndarray]:
+    def _probabilities(self, message: Message) -> np.ndarray | None:
         features = self._features(message)
         if features is None or self._weights is None or self._bias is None:
             return None
         scores = np.asarray((features @ self._weights.T).todense()).ravel() + self._bias
         return softmax(scores, float(self._config["temperature"]))
 
-    def _intents(self, probabilities: np.ndarray) -> Tuple[Dict[Text, Any], List[Dict[Text, Any]]]:
+    def _intents(self, probabilities: np.ndarray) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The best label's intent with the summed confidence of its labels, and the ranking."""
-        totals: Dict[Text, float] = {}
-        for label, probability in zip(self._labels, probabilities):
+        totals: dict[str, float] = {}
+        for label, probability in zip(self._labels, probabilities, strict=True):
             intent = label.split("/", 1)[0]
             totals[intent] = totals.get(intent, 0.0) + float(probability)
         best = self._labels[int(probabilities.argmax())].split("/", 1)[0]
         # Every intent, so that a later component (rasa_ext/expected.py) can reweigh them all.
         ranking = sorted(totals.items(), key=lambda item: (item[0] != best, -item[1]))
-        listed = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence} for name, confidence in ranking]
+        listed = [
+            {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence} for name, confidence in ranking
+        ]
         return listed[0], listed
 
-    def _answers(self, probabilities: np.ndarray) -> Optional[Dict[Text, Any]]:
+    def _answers(self, probabilities: np.ndarray) -> dict[str, Any] | None:
         """The best answer of the retrieval intent, as a ResponseSelector reports it."""
         prefix = f"{self._config['retrieval_intent']}/"
         columns = [i for i, label in enumerate(self._labels) if label.startswith(prefix)]
@@ -252,7 +254,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
             RESPONSE_SELECTOR_RANKING_KEY: ranking,
         }
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         retrieval_intent = self._config["retrieval_intent"] or RESPONSE_SELECTOR_DEFAULT_INTENT
         for message in messages:
             probabilities = self._probabilities(message)

@@ -22,7 +22,7 @@ Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -47,11 +47,11 @@ LANGUAGES = frozenset({"zh-Hans", "zh-Hant", "en"})
 PAYLOAD = YAMLStoryReader._regex_message_pattern()
 
 
-def carried(metadata: Any) -> Dict[Text, Any]:
+def carried(metadata: Any) -> dict[str, Any]:
     """The language and elder mode in `metadata` that the slots accept."""
     if not isinstance(metadata, dict):
         return {}
-    values: Dict[Text, Any] = {}
+    values: dict[str, Any] = {}
     if metadata.get("language") in LANGUAGES:
         values["language"] = metadata["language"]
     if isinstance(metadata.get("elder_mode"), bool):
@@ -59,7 +59,7 @@ def carried(metadata: Any) -> Dict[Text, Any]:
     return values
 
 
-def into_payload(text: Text, metadata: Any) -> Text:
+def into_payload(text: str, metadata: Any) -> str:
     """`text` with the metadata's language and elder mode among its entities if it is a payload
     (`/intent` or `/intent{...}`); any other text, or a payload whose entities are not a JSON
     object, unchanged."""
@@ -79,30 +79,26 @@ def into_payload(text: Text, metadata: Any) -> Text:
     return f"/{match.group(INTENT_NAME_KEY)}{match.group(PREDICTED_CONFIDENCE_KEY) or ''}{merged}"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class MetadataEntities(GraphComponent):
     """Entities `language` and `elder_mode` from the message metadata."""
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "MetadataEntities":
+    ) -> MetadataEntities:
         return cls()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             values = carried(message.get(METADATA))
             if not values:
                 continue
-            entities = [
-                e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) not in values
-            ]
+            entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) not in values]
             for name, value in values.items():
                 entities.append(
                     {

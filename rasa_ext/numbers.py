@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -43,7 +43,7 @@ from rasa.shared.nlu.training_data.message import Message
 _NOT_DIGITS = re.compile(r"[\s\-–—_.,，。、:：;；()（）+]")
 
 
-def _plain(text: Text) -> Text:
+def _plain(text: str) -> str:
     """Full-width letters and digits as ASCII (１３８ → 138)."""
     return unicodedata.normalize("NFKC", text)
 
@@ -53,7 +53,7 @@ class NumberMessages(GraphComponent):
     """`give_number` for a bare phone or ID number; `case_number` entities and `my_cases`."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "phone_pattern": r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}",
             "id_number_pattern": r"\d{17}[\dXx]",
@@ -63,7 +63,7 @@ class NumberMessages(GraphComponent):
             "keep_intents": ["my_cases", "withdraw_case", "withdraw_confirm"],
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._config = config
         self._kinds = [
             ("phone", re.compile(config["phone_pattern"])),
@@ -74,14 +74,14 @@ class NumberMessages(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "NumberMessages":
+    ) -> NumberMessages:
         return cls(config)
 
-    def bare_number_kind(self, text: Text) -> Text | None:
+    def bare_number_kind(self, text: str) -> str | None:
         """`phone` or `id_number` if the text is nothing but one, else None."""
         digits = _NOT_DIGITS.sub("", _plain(text))
         for kind, pattern in self._kinds:
@@ -89,23 +89,32 @@ class NumberMessages(GraphComponent):
                 return kind
         return None
 
-    def _set_intent(self, message: Message, name: Text) -> None:
+    def _set_intent(self, message: Message, name: str) -> None:
+        # Decided by rule: the model's other guesses keep no weight (FallbackClassifier would
+        # otherwise find the rule's choice "ambiguous" against the model's own best guess).
         intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
-        others = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != name]
+        others = [
+            {**i, PREDICTED_CONFIDENCE_KEY: 0.0}
+            for i in message.get(INTENT_RANKING_KEY) or []
+            if i.get(INTENT_NAME_KEY) != name
+        ]
         message.set(INTENT, intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [intent, *others], add_to_output=True)
 
-    def _add_entity(self, message: Message, name: Text, value: Text, start: int, end: int) -> None:
-        entities = [*message.get(ENTITIES, []), {
-            ENTITY_ATTRIBUTE_TYPE: name,
-            ENTITY_ATTRIBUTE_VALUE: value,
-            ENTITY_ATTRIBUTE_START: start,
-            ENTITY_ATTRIBUTE_END: end,
-            EXTRACTOR: type(self).__name__,
-        }]
+    def _add_entity(self, message: Message, name: str, value: str, start: int, end: int) -> None:
+        entities = [
+            *message.get(ENTITIES, []),
+            {
+                ENTITY_ATTRIBUTE_TYPE: name,
+                ENTITY_ATTRIBUTE_VALUE: value,
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
+                EXTRACTOR: type(self).__name__,
+            },
+        ]
         message.set(ENTITIES, entities, add_to_output=True)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not text:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hmac
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -27,7 +28,7 @@ from rasa_ext import speedups
 speedups.apply()
 logger = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Shuoshi-Secret"
+SECRET_HEADER = "X-Shuoshi-Secret"  # noqa: S105 - the header's name, not a secret
 CHANNELS = {"web", "telegram", "terminal", "followup"}
 
 
@@ -35,23 +36,23 @@ class RelayInput(RestInput):
     """REST input guarded by a shared secret; only the gateway may call it."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "relay"
 
-    def __init__(self, secret: Text) -> None:
+    def __init__(self, secret: str) -> None:
         if not secret:
             raise ValueError("the relay channel needs a non-empty 'secret' in credentials.yml")
         self.secret = secret
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls(secret=(credentials or {}).get("secret", ""))
 
     def _authorised(self, request: Request) -> bool:
         given = request.headers.get(SECRET_HEADER, "")
         return hmac.compare_digest(given.encode(), self.secret.encode())
 
-    def _extract_input_channel(self, req: Request) -> Text:
+    def _extract_input_channel(self, req: Request) -> str:
         channel = (req.json or {}).get("input_channel")
         return channel if channel in CHANNELS else self.name()
 
@@ -67,7 +68,11 @@ class RelayInput(RestInput):
             if not self._authorised(request):
                 return response.json({"error": "forbidden"}, status=403)
             body = request.json
-            if not isinstance(body, dict) or not body.get("sender") or not isinstance(body.get("message"), str):
+            if (
+                not isinstance(body, dict)
+                or not body.get("sender")
+                or not isinstance(body.get("message"), str)
+            ):
                 return response.json({"error": "sender and message are required"}, status=400)
             collector = CollectingOutputChannel()
             try:

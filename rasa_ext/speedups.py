@@ -66,4 +66,3 @@ def apply() -> None:
     """Idempotent: installs the cached validator and the interpolation shortcut."""
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     interpolator.interpolate_text = interpolate_text
-

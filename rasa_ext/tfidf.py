@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -49,33 +49,31 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 VECTORIZERS_FILE = "vectorizers.pkl"
 
 
-def _words(message: Message) -> List[Text]:
+def _words(message: Message) -> list[str]:
     """The tokenizer's (jieba's) words, lowercased."""
     return [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT]) or []]
 
 
-def _already_split(words: List[Text]) -> List[Text]:
+def _already_split(words: list[str]) -> list[str]:
     return words  # module level, so that the fitted vectorizer can be pickled
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=True)
 class SentenceTfidf(SparseFeaturizer, GraphComponent):
     """Jieba words and whole-sentence character n-grams, each as TF-IDF of unit length."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # The character block weighs twice the words: over five held-out splits (bench/nlu_eval,
         # docs/understanding.md) that classified intents and answers best (1, 1.5, 2 and 3 tried).
         return {"alias": "sentence_tfidf", "max_ngram": 4, "chars_weight": 2.0}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        vectorizers: Optional[Dict[Text, Any]] = None,
+        vectorizers: dict[str, Any] | None = None,
     ) -> None:
         # Not Featurizer.__init__: Rasa has already filled in get_default_config().
         self._config = config
@@ -84,7 +82,7 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
         self._vectorizers = vectorizers
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         if int(config["max_ngram"]) < 1:
             raise ValueError(f"max_ngram must be at least 1, not {config['max_ngram']}")
         if float(config["chars_weight"]) <= 0:
@@ -93,23 +91,23 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SentenceTfidf":
+    ) -> SentenceTfidf:
         cls.validate_config(config)
         return cls(config, model_storage, resource)
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "SentenceTfidf":
+    ) -> SentenceTfidf:
         try:
             with model_storage.read_from(resource) as directory:
                 # Written by `train` below into this model's own storage, never from outside.
@@ -124,7 +122,10 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             return self._resource
         words = TfidfVectorizer(analyzer=_already_split, sublinear_tf=True)
         chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(1, int(self._config["max_ngram"])), sublinear_tf=True, lowercase=True
+            analyzer="char_wb",
+            ngram_range=(1, int(self._config["max_ngram"])),
+            sublinear_tf=True,
+            lowercase=True,
         )
         self._vectorizers = {
             "words": words.fit([_words(m) for m in messages]),
@@ -134,7 +135,7 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             (directory / VECTORIZERS_FILE).write_bytes(pickle.dumps(self._vectorizers))
         return self._resource
 
-    def _featurized(self, messages: List[Message]) -> List[Message]:
+    def _featurized(self, messages: list[Message]) -> list[Message]:
         """Copies of the messages with the two TF-IDF blocks as one sentence feature (one
         vectorizer call for all of them: a training set featurizes in a second, not ten)."""
         with_text = [m for m in messages if m.get(TEXT)]
@@ -148,7 +149,7 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             ]
         ).tocsr()
         alias = self._config["alias"]
-        done: Dict[int, Message] = {}
+        done: dict[int, Message] = {}
         for index, message in enumerate(with_text):
             tokens = max(1, len(message.get(TOKENS_NAMES[TEXT]) or []))
             empty = scipy.sparse.coo_matrix((tokens, 1), dtype=np.float32)
@@ -172,5 +173,5 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             responses=training_data.responses,
         )
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         return self._featurized(messages)

@@ -199,7 +199,9 @@ def last_turn(tracker: Mapping[str, Any]) -> Turn:
 def _faq_key(parse: Mapping[str, Any]) -> str | None:
     selector = parse.get("response_selector") or {}
     for value in selector.values() if isinstance(selector, dict) else []:
-        response = (value or {}).get("response") or {}
+        if not isinstance(value, dict):
+            continue  # all_retrieval_intents: a list of names
+        response = value.get("response") or {}
         key = response.get("intent_response_key")
         if key:
             return str(key)

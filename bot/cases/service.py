@@ -50,7 +50,7 @@ def create(*, session: Session, case_in: CaseCreate, resident: Resident, actor: 
         number=number,
         status=CaseStatus.REGISTERED,
         resident=resident,
-        accept_due=acceptance_due(received_on, profile.limits(case_in.kind)),
+        accept_due=acceptance_due(received_on, profile.limits(case_in.kind), profile.calendar),
     )
     session.add(case)
     events.record(

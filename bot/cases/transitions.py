@@ -118,7 +118,9 @@ def transition(
     if target is ACCEPTED:
         profile = profile_of(session)
         case.accepted_at = now
-        case.handle_due = handling_due(local_date(now, profile.zone), profile.limits(case.kind))
+        case.handle_due = handling_due(
+            local_date(now, profile.zone), profile.limits(case.kind), profile.calendar
+        )
     elif target is RESOLVED:
         case.resolved_at = now
         case.resolution = final_resolution

@@ -164,11 +164,14 @@ def _export_name(extension: str) -> str:
 
 @router.get("/cases/export.csv")
 def export_csv(
-    session: DbSession, staff: ConsoleStaff, filters: Annotated[case_queue.CaseFilter, Query()]
+    request: Request,
+    session: DbSession,
+    staff: ConsoleStaff,
+    filters: Annotated[case_queue.CaseFilter, Query()],
 ) -> Response:
     rows = exports.export_rows(session=session, staff=staff, filters=filters, channel="csv")
     return Response(
-        exports.to_csv(rows),
+        exports.to_csv(rows, translator(request).language),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{_export_name("csv")}"'},
     )
@@ -176,11 +179,14 @@ def export_csv(
 
 @router.get("/cases/export.xlsx")
 def export_xlsx(
-    session: DbSession, staff: ConsoleStaff, filters: Annotated[case_queue.CaseFilter, Query()]
+    request: Request,
+    session: DbSession,
+    staff: ConsoleStaff,
+    filters: Annotated[case_queue.CaseFilter, Query()],
 ) -> Response:
     rows = exports.export_rows(session=session, staff=staff, filters=filters, channel="xlsx")
     return Response(
-        exports.to_xlsx(rows),
+        exports.to_xlsx(rows, translator(request).language),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_export_name("xlsx")}"'},
     )

@@ -111,6 +111,13 @@ class RasaClient:
         )
         return all(states)
 
+    async def any_rasa_alive(self) -> bool:
+        """Whether at least one Rasa instance is up (the gateway can serve some residents)."""
+        states = await asyncio.gather(
+            *(self._alive(f"{url}/webhooks/relay/") for url in self._settings.rasa.urls)
+        )
+        return any(states)
+
     async def actions_alive(self) -> bool:
         """Whether the action server is up (busy counts as up, see `_alive`). Turns that arrive
         while a probe is on its way share it (200 residents at once send one probe, not 200)."""

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import language as lang
-from bot import notices, transcript
+from bot import logs, notices, transcript
 from bot.config import Settings
 from bot.conversation import answers, payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
@@ -136,6 +136,9 @@ class Relay:
         return f"{channel}:{sender}"
 
     async def handle(self, inbound: Inbound) -> Outcome:
+        # One id per inbound turn, on this turn's log lines here and in the action server.
+        request_id = logs.new_request_id()
+        logs.REQUEST_ID.set(request_id)
         message = self._validate(inbound)
         conversation_id = self.conversation_id(inbound.channel, inbound.sender)
         try:
@@ -165,6 +168,7 @@ class Relay:
             "channel": inbound.channel,
             "sender": inbound.sender,
             "elder_mode": resident.elder_mode,
+            "request_id": request_id,
         }
         pressed: str | None = None
         if inbound.text is None:
@@ -176,8 +180,13 @@ class Relay:
             if pressed is not None:
                 message = pressed
             else:
+                written = message
                 message = await self._typed(inbound, conversation_id, lang.for_understanding(message))
                 metadata[answers.METADATA_KEY] = answers.expected_intents(resident.offered)
+                # Rasa reads Traditional Chinese as Simplified; what the resident wrote goes along,
+                # so that a description is stored as written (issue 24).
+                if message != written and lang.for_understanding(written) == message:
+                    metadata["text_as_written"] = written
         metadata["language"] = language.value
 
         raw_replies, delivered = await self._ask_rasa(

@@ -17,10 +17,19 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.district.schema import CaseNumbering, DistrictProfile, Hotline, Place, TimeLimits, Township
+from bot.district.schema import (
+    Calendar,
+    CaseNumbering,
+    DistrictProfile,
+    Hotline,
+    Place,
+    TimeLimits,
+    Township,
+)
 
 __all__ = [
     "BUNDLED_PROFILE",
+    "Calendar",
     "CaseNumbering",
     "DistrictProfile",
     "Hotline",

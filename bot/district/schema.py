@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -55,7 +55,9 @@ class Hotline(_Strict):
 
 
 class TimeLimits(_Strict):
-    """Calendar days a case of one kind may take (信访工作条例 counts 日, calendar days)."""
+    """Days a case of one kind may take: calendar days unless the profile says working days
+    (信访工作条例 counts 日, calendar days). Either way a last day that falls on a rest day
+    moves to the next working day (民法典 Art. 203)."""
 
     # Days from receipt to the decision whether to accept.
     accept_within_days: int = Field(ge=1, le=365)
@@ -63,6 +65,25 @@ class TimeLimits(_Strict):
     handle_within_days: int = Field(ge=1, le=730)
     # Most days one extension may add (0: no extension allowed). A case is extended at most once.
     extend_max_days: int = Field(ge=0, le=365)
+    # Count the acceptance / handling days as working days (weekends and public holidays skipped).
+    accept_in_working_days: bool = False
+    handle_in_working_days: bool = False
+
+
+class Calendar(_Strict):
+    """The district's own corrections to the national holiday calendar (the `holidays` package):
+    rest days and swapped working days from a State Council or provincial notice the package does
+    not know yet, or local days off. Dates as YYYY-MM-DD."""
+
+    extra_rest_days: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Calendar:
+        both = sorted(set(self.extra_rest_days) & set(self.extra_working_days))
+        if both:
+            raise ValueError(f"both a rest day and a working day: {', '.join(d.isoformat() for d in both)}")
+        return self
 
 
 class CaseNumbering(_Strict):
@@ -131,12 +152,16 @@ class DistrictProfile(_Strict):
     name_en: str
     city: str
     province: str
+    # The city's telephone area code (淮南: 0554). A police anti-fraud warning call shows it before
+    # 96110, so the answers tell residents what to expect on their screen.
+    area_code: str | None = Field(default=None, pattern=r"^0\d{2,3}$")
     timezone: str = "Asia/Shanghai"
     case_numbering: CaseNumbering
     centre: Place
     townships: tuple[Township, ...] = Field(min_length=1)
     hotlines: tuple[Hotline, ...]
     time_limits: dict[CaseKind, TimeLimits]
+    calendar: Calendar = Calendar()
     # Whether the petition intake asks for the resident's ID number (some centres register
     # petitions only under a verified identity; others do not ask for it in a chat).
     petition_requires_id_number: bool = False
@@ -172,6 +197,11 @@ class DistrictProfile(_Strict):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def antifraud_caller_id(self) -> str:
+        """What a police anti-fraud warning call shows here: area code + 96110 ("0554 96110")."""
+        return f"{self.area_code} 96110" if self.area_code else "96110"
 
     def township(self, name: str) -> Township | None:
         return next((township for township in self.townships if township.name == name), None)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.actors import Actor
-from bot.cases import figures, transitions
+from bot.cases import deadlines, figures, transitions
 from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
 from bot.cases.models import Case
@@ -70,7 +70,7 @@ def notify(*, session: Session, case: Case, kind: Notice, note: str | None = Non
         language=case.resident.language,
         number=case.number,
         note=note or "",
-        due=case.handle_due.isoformat() if case.handle_due else "",
+        due=deadlines.due_text(case.handle_due, case.resident.language) if case.handle_due else "",
     )
     outbox.enqueue(
         session=session,

@@ -75,7 +75,7 @@ DEPENDENT: dict[str, tuple[str, ...]] = {"township": ("village", "village_candid
 # Intents that, in the middle of a form, are a question to answer before resuming (stories/intake.yml
 # has a rule for each inside each form) rather than an answer.
 INTERRUPTIONS = frozenset(
-    {"faq", "faq_pick", "privacy", "help", "ask_intake_why_phone", "ask_intake_duration"}
+    {"faq", "faq_pick", "privacy", "help", "ask_intake_why_phone", "ask_intake_duration", "ask_human"}
 )
 CONTROLS = frozenset({"intake_cancel", "intake_back", "intake_restart"})
 MAX_FAILURES = 3
@@ -133,6 +133,9 @@ class Message:
     # The key of a pressed `/choose{"c":...}` button, or a phone shared with `/share_phone`.
     pressed: str | None = None
     shared_phone: str | None = None
+    # The text as the resident wrote it, when it differs from `text` (Traditional Chinese is read
+    # as Simplified by the model): what a description stores.
+    as_written: str | None = None
 
 
 @dataclass
@@ -262,7 +265,7 @@ def _free_text(max_length: int, min_length: int = 2) -> Any:
             return None
         if interrupts(message) and (is_question(message) or message.intent == "faq_pick"):
             return None
-        text = message.text.strip()
+        text = (message.as_written or message.text).strip()
         if len(normalise(text)) < min_length:
             return _invalid(slot, "utter_intake_invalid_too_short")
         if len(text) > max_length:

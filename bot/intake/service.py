@@ -12,13 +12,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import transcript
-from bot.cases import labels
+from bot.cases import deadlines, labels
 from bot.cases import service as cases
 from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound
 from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate
-from bot.district import DistrictProfile, Place, profile_of
+from bot.district import DistrictProfile, Place, TimeLimits, profile_of
 from bot.intake import choices
 from bot.intake.dialogue import DISPUTE_FORM, NOTICE_VERSION, required_slots
 from bot.residents import service as residents
@@ -106,17 +106,32 @@ def register(
     return case
 
 
+def time_limits(limits: TimeLimits, language: str | None) -> dict[str, Any]:
+    """The limits as a resident reads them: "3 个工作日", "60 天", "3 working days"."""
+    return {
+        "accept_days": limits.accept_within_days,
+        "accept_period": deadlines.period_text(
+            limits.accept_within_days, working_days=limits.accept_in_working_days, language=language
+        ),
+        "handle_days": limits.handle_within_days,
+        "handle_period": deadlines.period_text(
+            limits.handle_within_days, working_days=limits.handle_in_working_days, language=language
+        ),
+        "extend_days": limits.extend_max_days,
+    }
+
+
 def receipt(*, case: Case, profile: DistrictProfile) -> dict[str, Any]:
-    """What the resident is told after registering: number, next step and by when, where to go."""
+    """What the resident is told after registering: number, next step and by when (the last day
+    written out and included), where to go."""
     limits = profile.limits(case.kind)
     township = profile.township(case.township)
     room = township.mediation_room if township is not None and case.kind is CaseKind.DISPUTE else None
     place = room or profile.centre
     return {
         "case_number": case.number,
-        "accept_days": limits.accept_within_days,
-        "accept_due": case.accept_due.isoformat(),
-        "handle_days": limits.handle_within_days,
+        **time_limits(limits, case.language),
+        "accept_due": deadlines.due_text(case.accept_due, case.language),
         "room": place.name,
         "room_details": _place_details(place),
     }
@@ -228,17 +243,11 @@ def describe(case: Case, language: str, *, elder: bool = False) -> str:
     else:
         line = f"{case.number}（{kind}）{case.title}\n  状态：{status}；最新：{latest_event(case, language)}"
     if case.status is CaseStatus.REGISTERED:
-        line += (
-            f"; decision due by {case.accept_due.isoformat()}"
-            if language == "en"
-            else f"；受理期限 {case.accept_due.isoformat()}"
-        )
+        due = deadlines.due_text(case.accept_due, language)
+        line += f"; decision due by {due}" if language == "en" else f"；受理期限 {due}"
     elif case.handle_due is not None and case.status.is_open:
-        line += (
-            f"; to be handled by {case.handle_due.isoformat()}"
-            if language == "en"
-            else f"；办理期限 {case.handle_due.isoformat()}"
-        )
+        due = deadlines.due_text(case.handle_due, language)
+        line += f"; to be handled by {due}" if language == "en" else f"；办理期限 {due}"
     return line
 
 

@@ -194,6 +194,24 @@ def render_nlu(taken: set[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sources_table(checked: str) -> str:
+    """docs/knowledge.md's table: every answer with its sources and verified articles, and the
+    day they were last checked against the statute database and the official guidance."""
+    from bot.knowledge.content import topics
+
+    rows = [
+        "| topic | key | answer | source | articles cited (verified) | checked |",
+        "|---|---|---|---|---|---|",
+    ]
+    for topic in topics().values():
+        for key in topic.keys:
+            item = answers()[key]
+            cited = "；".join(citation(law, numbers, "zh") for law, numbers in item.cites.items()) or "—"
+            sources = "；".join(item.sources_zh)
+            rows.append(f"| {topic.title.zh} | `{key}` | {item.title.zh} | {sources} | {cited} | {checked} |")
+    return "\n".join(rows)
+
+
 def render() -> str:
     body = yaml.dump(domain(), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
     return HEADER + body

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from bot.district import DistrictProfile
 from bot.language import WRITTEN, Written, written
 
 # The content files' two written languages (bot.language decides which one a resident gets).
@@ -136,6 +137,12 @@ def groups() -> Mapping[str, Group]:
         name: Group(name=name, title=_text(item["title"], name), topics=tuple(item["topics"]))
         for name, item in raw.items()
     }
+
+
+def variables(profile: DistrictProfile) -> dict[str, str]:
+    """The district's facts an answer's text names as {placeholders}: the actions pass them with
+    every answer they send (a missing one would show as "{...}")."""
+    return {"antifraud_caller_id": profile.antifraud_caller_id}
 
 
 def answer(key: str | None) -> Answer | None:

@@ -6,19 +6,29 @@ definitions, so what is tested is what runs.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import logging.handlers
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
+from bot import logs
 from bot.config import Settings
 from bot.launcher.training import model_path
+
+# var/log/<service>.log is rotated at this size, keeping this many old files (<service>.log.1 ...).
+LOG_MAX_BYTES = 20 * 1024 * 1024
+LOG_BACKUPS = 5
 
 
 @dataclass
@@ -29,16 +39,30 @@ class Service:
     ready_url: str
     log_path: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    _pump: threading.Thread | None = field(default=None, repr=False)
 
     def start(self, cwd: Path) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
         # A process group of its own: Ctrl-C in the terminal reaches only the supervisor, which
-        # then stops each service in order.
+        # then stops each service in order. Its output comes through a pipe into a rotated log
+        # file, personal data masked (Rasa's lines too).
         self.process = subprocess.Popen(
-            self.command, cwd=cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            self.command,
+            cwd=cwd,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        log.close()
+        assert self.process.stdout is not None
+        self._pump = threading.Thread(
+            target=_copy_to_log,
+            args=(self.process.stdout, self.log_path),
+            name=f"log-{self.name}",
+            daemon=True,
+        )
+        self._pump.start()
 
     @property
     def exited(self) -> int | None:
@@ -50,20 +74,33 @@ class Service:
         except httpx.HTTPError:
             return False
 
-    def stop(self, timeout: float = 15.0) -> None:
-        if self.process is None or self.process.poll() is not None:
+    def terminate(self) -> None:
+        """Asks the service (its whole process group) to stop; does not wait."""
+        if self.process is not None and self.process.poll() is None:
+            _signal_group(self.process.pid, signal.SIGTERM)
+
+    def wait_stopped(self, deadline: float) -> None:
+        """Waits until the deadline (time.monotonic) for the service to stop, then kills it; any
+        process left in its group afterwards (a worker of a worker) is killed too."""
+        if self.process is None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(timeout=timeout)
+            self.process.wait(timeout=max(deadline - time.monotonic(), 0.0))
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            _signal_group(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        _signal_group(self.process.pid, signal.SIGKILL)  # stragglers; none is the usual case
+        if self._pump is not None:
+            self._pump.join(timeout=5.0)
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self.terminate()
+        self.wait_stopped(time.monotonic() + timeout)
 
     def kill(self) -> None:
         """Stops the service at once, as a crash would."""
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            _signal_group(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
     def log_tail(self, lines: int = 25) -> str:
@@ -125,7 +162,7 @@ def actions_service(settings: Settings) -> Service:
         command=[
             sys.executable,
             "-m",
-            "rasa_sdk",
+            "bot.launcher.action_server",
             "--actions",
             "actions",
             "--port",
@@ -180,12 +217,19 @@ class StartFailed(RuntimeError):
 
 
 def wait_until_ready(
-    services: list[Service], *, timeout: float = 180.0, on_ready: Callable[[Service], None] | None = None
-) -> None:
-    """Waits for every service to answer; raises StartFailed naming the first that exits or stalls."""
+    services: list[Service],
+    *,
+    timeout: float = 180.0,
+    on_ready: Callable[[Service], None] | None = None,
+    stopping: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Waits for every service to answer (True), or until `stopping()` says to give up (False);
+    raises StartFailed naming the first that exits or stalls."""
     pending = list(services)
     deadline = time.monotonic() + timeout
     while pending:
+        if stopping():
+            return False
         for service in list(pending):
             if service.exited is not None:
                 raise StartFailed(service, f"exited with code {service.exited} while starting")
@@ -197,8 +241,35 @@ def wait_until_ready(
             raise StartFailed(pending[0], f"did not answer within {timeout:.0f} s")
         if pending:
             time.sleep(0.5)
+    return True
 
 
-def stop_all(services: list[Service]) -> None:
+def stop_all(services: list[Service], timeout: float = 15.0) -> None:
+    """Stops every service: all are asked at once, then each gets until the deadline before it
+    is killed. Safe to call again, and with services that never started or already stopped."""
     for service in reversed(services):
-        service.stop()
+        service.terminate()
+    deadline = time.monotonic() + timeout
+    for service in reversed(services):
+        service.wait_stopped(deadline)
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone already
+        os.killpg(pgid, sig)
+
+
+def _copy_to_log(output: IO[bytes], path: Path) -> None:
+    """Copies a service's output, line by line, into its rotated log file until it closes."""
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.addFilter(logs.RedactingFilter())
+    try:
+        for raw in iter(output.readline, b""):
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            handler.handle(logging.makeLogRecord({"msg": line, "levelno": logging.INFO}))
+    finally:
+        output.close()
+        handler.close()

@@ -74,7 +74,7 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
         command.append("--force")
     log_path = settings.var_dir / "log" / "train.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Training the Rasa model (a few minutes; log: {log_path})", flush=True)
+    print(f"Training the Rasa model (about a minute on 2 cores; log: {log_path})", flush=True)
     started = time.monotonic()
     with log_path.open("wb") as log:
         result = subprocess.run(

@@ -99,7 +99,7 @@ GENERAL: tuple[Sign, ...] = (
         "transfer",
         "要求转账、汇款或充值",
         "asks you to transfer, remit or top up money",
-        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)",
+        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|往.{0,8}(里面|账户|账号|卡里?).{0,2}转|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|借(我|给我).{0,6}(钱|万|千|百|块)|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
         0.3,
     ),
     _sign(
@@ -129,7 +129,7 @@ GENERAL: tuple[Sign, ...] = (
         "要求加私人微信、QQ或下载陌生APP",
         "asks you to add a private chat account or install an unknown app",
         r"加.{0,4}(微信|vx|v信|qq|企业微信)|添加.{0,6}(微信|qq|好友)|下载.{0,10}(app|软件|客户端)|"
-        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|download (the|this|our) app|install (the|this|our) app",
+        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|(contact|message|text|chat with|reach) (us|me|our \w+) on (whatsapp|telegram|wechat|signal)|download (the|this|our) app|install (the|this|our) app",
         0.3,
     ),
     _sign(
@@ -165,6 +165,19 @@ REASSURING = re.compile(
     re.IGNORECASE,
 )
 REASSURING_FACTOR = 0.35
+
+# An operator's or a shop's own promotion (thanks for your loyalty, a package, data, a discount):
+# the most common ordinary message that still talks of money, links and prizes. It lowers the
+# score unless a strong sign of fraud stands beside it.
+PROMOTION = re.compile(
+    r"感谢您(一直以来)?(对|的)|回馈|答谢|优惠活动|促销|特惠|套餐|流量|话费|营业厅|会员日|折起|包邮|满\d*减|上新|新品|旗舰店|专柜|"
+    r"我们(很高兴|特别|特地|隆重|诚挚)|(特别|特地|隆重)推出|(活动|优惠)(即将|正在|火热)|名额有限|先到先得|详情(请)?(咨询|致电|点击|登录|关注)|"
+    r"门店|到店|店庆|周年庆|大促|秒杀|抢购|预售|团购|开业|欢迎(光临|选购|咨询|致电)|敬请(关注|光临)|"
+    r"\b(sale|% off|discount|offer ends|new collection|opening hours|store|shop now|free delivery|membership points)\b",
+    re.IGNORECASE,
+)
+PROMOTION_FACTOR = 0.45
+STRONG_SIGNS = frozenset({"safe_account", "code_request", "screen_share", "secrecy", "card_details"})
 
 
 def _type(
@@ -211,7 +224,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "轻松兼职、日结高薪",
                 "easy part-time work with daily high pay",
-                r"兼职|日结|足不出户|在家.{0,4}(赚|挣)|动动手指|宝妈|学生党|part[- ]time|work from home|easy money|per day",
+                r"兼职|日结|足不出户|在家.{0,4}(赚|挣)|动动手指|宝妈|学生党|part[- ]time|work from home|easy money|per day|remote (job|work)|earn \$?\d|like and review|review products|rating tasks|(simple|easy) tasks",
                 0.3,
             ),
         ],
@@ -275,6 +288,12 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 0.65,
             ),
             (
+                "自称银行贷款专员主动找您",
+                'a bank "loan officer" contacts you out of the blue',
+                r"贷款专员|信贷(经理|专员)|贷款(顾问|经理|客服)|(银行|金融).{0,8}(客服|工作人员).{0,20}(贷款|借款|额度)|loan (officer|agent|specialist)",
+                0.4,
+            ),
+            (
                 "贷款额度已批",
                 'a loan "approved" for you',
                 r"贷款|借款|网贷|额度|放款|下款|loan|credit line",
@@ -325,13 +344,13 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "自称公安、检察院、法院",
                 "claims to be police, prosecutors or a court",
-                r"公安局|派出所|刑侦|警官|民警|检察院|检察官|法院|法官|公检法|police|officer|prosecutor|court",
+                r"公安局|公安机关|派出所|刑侦|警官|民警|检察院|检察官|法院|法官|公检法|防疫办|疾控中心|卫健委|移民局|税务局|通信管理局|海关|police|officer|prosecutor|court|customs|immigration|tax office|irs\b|hmrc",
                 0.45,
             ),
             (
                 "说您涉嫌犯罪",
                 "says you are suspected of a crime",
-                r"涉嫌|洗钱|涉案|犯罪|案件|通缉|逮捕|拘留|协助调查|配合调查|money laundering|suspect|arrest|warrant|investigation|criminal",
+                r"涉嫌|洗钱|涉案|犯罪|案件|通缉|逮捕|拘留|协助调查|配合调查|身份(信息|证)?.{0,6}(被冒用|被盗用|泄露|涉及)|密接|密切接触|红码|黄码|集中隔离|money laundering|suspect|arrest|warrant|investigation|criminal|identity (theft|stolen|compromised)",
                 0.5,
             ),
             (
@@ -406,19 +425,77 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "自称领导、老板、熟人",
                 "claims to be your boss, a relative or an old friend",
-                r"我是你.{0,4}(领导|老板|经理|主任|局长|书记|老同学|同学|表哥|表姐|舅舅|叔叔|朋友)|我是.{0,6}(局长|主任|书记|领导|老板|[李王张刘陈杨赵黄周吴]总)|猜猜我是谁|是我啊|老领导|this is your (boss|manager|nephew|son|daughter|friend)|guess who",
+                r"(我是|作为)(你|您)?.{0,4}(领导|老板|经理|主任|局长|书记|老同学|同学|表哥|表姐|表弟|表妹|舅舅|叔叔|阿姨|朋友|老乡|亲戚|儿子|女儿|孙子|孙女|外孙|外甥|侄子|侄女|同事|老师|班主任)|我是.{0,6}(局长|主任|书记|领导|老板|[李王张刘陈杨赵黄周吴]总)|猜猜我是谁|听不出我的?声音|是我啊|老领导|(爷爷|奶奶|外公|外婆|姥姥|姥爷|爸|妈)[，,]?(是我|您好|你好)|this is your (boss|manager|nephew|niece|son|daughter|grandson|granddaughter|friend)|(hi|hello),? (mum|mom|dad|grandma|grandpa)|guess who",
                 0.55,
             ),
             (
                 "换了新号码、新微信",
                 "a new number or account",
-                r"换.{0,2}号|新号码|工作群|新手机号|这是我的新|新微信|旧号不用|new number|new account|changed my number",
+                r"换.{0,2}号|新号码|工作群|新手机号|这是我的新|新微信|旧号不用|手机(摔坏|丢了|坏了|没电|被偷)|这是(我)?(同学|朋友|别人)的(电话|手机)|new number|new account|changed my number|my (phone|old phone) (broke|is broken|was stolen|died)",
                 0.45,
             ),
             (
                 "急着借钱或让您代转",
                 "urgently wants a loan or a transfer for them",
-                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|lend me|need money|help me (pay|transfer)|in a meeting|can'?t talk",
+                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴|代付|扫)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|代付|先转(到|给)你|转(到|给)你.{0,20}(你|再).{0,4}(再|帮我)?(转|打|汇)(给|到|过去)|打.{0,6}到我.{0,2}(账户|卡)|扫.{0,6}二维码.{0,10}(帮|辅助|申诉|解封|验证)|(账上|账户).{0,6}(可用)?余额.{0,8}(截图|汇报|报给)|lend me|need money|help me (pay|transfer)|(pay|cover) (a|the|this|my) (bill|invoice) for me|can you (pay|send|transfer|lend)|in a meeting|can'?t talk",
+                0.5,
+            ),
+            (
+                "说亲友出了事（车祸、受伤、被抓、打了人）急需钱",
+                "says a relative or friend is in trouble (an accident, hurt, arrested) and needs money",
+                r"出车祸|车祸|撞了人|撞伤|住院|受伤|打伤|打了人|把人.{0,4}(打|撞)|被抓|被.{0,6}抓了|被拘留|拘留所|出事了|私了|赔偿金|医药费|医疗费|手术费|保释|打点关系|(钱|手机|钱包).{0,4}(被偷|丢了|被抢)|"
+                r"(帮|替|代)(我|忙)?.{0,6}(买|订|付).{0,4}机票|加.{0,8}(航空公司|客服|经理).{0,6}(微信|好友|qq)|"
+                r"(accident|in hospital|arrested|in jail|police station|bail|in trouble|lost my (phone|wallet)).{0,120}(money|pay|send|transfer|wire|need|gift ?cards?)",
+                0.55,
+            ),
+            (
+                "许诺马上还钱、报销或酬谢",
+                "promises to pay you back, reimburse or reward you",
+                r"(尽快|马上|明天|回头|过几天|有钱了|发工资).{0,8}(还给?你|还您|还钱|还上)|(还给?你|还您).{0,4}(钱|款)|报销|事成之后|给你.{0,4}(酬谢|好处费)|pay you back|return the money|reimburse",
+                0.45,
+            ),
+        ],
+    ),
+    _type(
+        "fraud_phishing",
+        "仿冒通知钓鱼诈骗",
+        "phishing message: a fake account, parcel, toll or prize notice",
+        "银行、快递、运营商、交管的真通知不会让您点短信里的链接去“验证”“解冻”“补交运费”或填卡号密码；要查就自己打开官方APP或拨打官方电话。",
+        "Real banks, couriers, phone companies and toll or tax offices never send you a link to verify, unlock, pay a small fee or enter your card details. Check in their official app or on a number you already know.",
+        [
+            (
+                "说您的账户异常、被冻结或将被停用",
+                "says your account is locked, suspended or about to be closed",
+                r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期)|"
+                r"(account|card|profile|access|mailbox|password|subscription).{0,20}(locked|suspended|restricted|disabled|on hold|compromised|blocked|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
+                0.5,
+            ),
+            (
+                "让您点链接验证、登录或更新资料",
+                "asks you to tap a link to verify, log in or update your details",
+                r"(点击|登录|打开|访问|进入).{0,12}(链接|网址|网站|页面|http|www|[a-z0-9-]+\.[a-z]{2,}).{0,20}(验证|认证|更新|激活|解冻|领取|填写|核实|办理|申请|补交|补缴)|(验证|认证|更新|激活|解冻|领取|填写|核实).{0,10}(点击|登录|打开).{0,6}(链接|网址)|"
+                r"(verify|confirm|update|validate|restore|reactivate|unlock|secure|review)( your)? .{0,25}(at|here|via|using|now|below|link|:)|(click|tap|visit|go to|log ?in)( on| to)?( the| this)? (link|here|url|website|site)|(click|tap) (below|here)|(update|fill in|confirm|correct|re-?enter) (the |your )?(missing |correct )?(address|delivery details|details|information|info|payment (details|method)|billing)|reply (yes|y|1) to",
+                0.45,
+            ),
+            (
+                "包裹无法投递、要补运费或改地址",
+                "a parcel that cannot be delivered until you pay or update the address",
+                r"(包裹|快递|快件|邮件).{0,16}(无法(投递|派送|配送)|地址(不详|有误|不完整)|滞留|退回|补(交|缴)|运费)|"
+                r"(package|parcel|shipment|delivery|item|usps|ups|fedex|dhl|royal mail|evri|hermes).{0,50}(undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
+                0.55,
+            ),
+            (
+                "欠费、罚款、退税要在线处理",
+                "an unpaid toll, fine, bill or a tax refund to settle online",
+                r"(etc|高速|通行费|违章|罚款|税务|退税|电费|水费|话费).{0,14}(欠费|逾期|未缴|待缴|退还|退款|补缴|处理).{0,20}(链接|网址|点击|登录)|"
+                r"(unpaid|outstanding|overdue) (toll|bill|balance|invoice|fine|fee|charge)s?|toll (road|service|balance)|tax (refund|rebate|return)|refund (is )?(pending|due|available|of)|you are (eligible|entitled) (for|to) (a )?(refund|rebate|payment)",
+                0.5,
+            ),
+            (
+                "说您中奖、被抽中，点链接领取",
+                "says you won or were chosen, and to claim through a link",
+                r"(中奖|抽中|获得|领取).{0,20}(点击|登录|链接|网址)|"
+                r"(won|winner|selected|chosen|awarded|eligible)\b.{0,60}(claim|collect|redeem|call|text|reply|visit|click)|claim (your|the) (prize|reward|gift|cash|voucher|bonus)|(free|complimentary) (gift|reward|voucher|prize)|gift ?card",
                 0.5,
             ),
         ],
@@ -460,13 +537,13 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "网上认识的“恋人”",
                 'an online "partner"',
-                r"亲爱的|宝贝|老公|老婆|想你|爱你|网恋|相亲|婚恋|交友|没见过面|驻外|军医|维和|dear|darling|honey|my love|babe|sweetheart",
+                r"亲爱的|宝贝|老公|老婆|想你|爱你|网恋|相亲|婚恋|交友|没见过面|驻外|军医|维和|dear|darling|honey|my love|babe|sweetheart|(wanna|want to) (see|meet|chat)|lonely|hot (pics|photos|girls|positions)|sexy|dating|hook ?up|wrong number.{0,40}(friend|chat)|nice to meet you",
                 0.4,
             ),
             (
                 "带您投资、赌博，说平台有漏洞",
                 'leads you to invest or gamble, a platform "loophole"',
-                r"(一起|带你|我们).{0,6}(投资|赚钱|理财|博彩|下注)|漏洞|博彩|彩票.{0,4}(计划|必中)|平台.{0,6}(活动|充值)|充值.{0,6}送|invest together|gambl|loophole|betting",
+                r"(一起|带你|我们).{0,6}(投资|赚钱|理财|博彩|下注)|漏洞|博彩|彩金|下注|投注|双充|彩票.{0,4}(计划|必中)|平台.{0,6}(活动|充值)|充值.{0,6}送|(买|订).{0,6}(我的?|我家的?)?茶叶|茶庄|invest together|gambl|loophole|betting",
                 0.55,
             ),
             (
@@ -691,13 +768,20 @@ TYPE_MIN = 0.4
 ALONE_FACTOR = 0.6
 
 
-def evaluate(text: str) -> RuleResult:
+LINK_WEIGHT = 0.25
+
+
+def evaluate(text: str, *, has_link: bool = False) -> RuleResult:
+    """The rules' verdict on a normalised text; `has_link` counts a link as a general sign (the
+    vehicle of a phishing message), so a type's signs beside a link count in full."""
     hits = find(text)
     type_scores = {
         item.key: combine(hit.sign.weight for hit in hits if hit.fraud_type == item.key)
         for item in FRAUD_TYPES
     }
-    general = combine(hit.sign.weight for hit in hits if hit.fraud_type is None)
+    general = combine(
+        [*(hit.sign.weight for hit in hits if hit.fraud_type is None), LINK_WEIGHT if has_link else 0.0]
+    )
     best_key, best = max(type_scores.items(), key=lambda pair: pair[1])
     # Topic words alone (a parcel, a loan, a pension) are not fraud: a type counts in full only
     # with a general sign of fraud beside it (money, a code, secrecy...), otherwise in part.
@@ -707,6 +791,8 @@ def evaluate(text: str) -> RuleResult:
     )
     if reassured:
         score *= REASSURING_FACTOR
+    if len(PROMOTION.findall(text)) >= 2 and not any(hit.sign.key in STRONG_SIGNS for hit in hits):
+        score *= PROMOTION_FACTOR
     return RuleResult(
         score=score,
         fraud_type=best_key if best >= TYPE_MIN else None,

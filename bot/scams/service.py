@@ -15,10 +15,12 @@ from enum import StrEnum
 from bot.language import Language, for_reply, to_simplified
 from bot.scams import model, rules
 
+# Used only without a trained model; with one, the thresholds chosen on the development split
+# ship inside it (bench/scam_eval/learn.py).
 HIGH = 0.6
 MEDIUM = 0.35
-# How far the model may move the rules' score (chosen by cross-validation on the development split).
-MODEL_WEIGHT = 0.2
+# Below this calibrated score a text is plainly ordinary, whatever words it shares with scams.
+PLAINLY_ORDINARY = 0.05
 MAX_FLAGS = 6
 QUOTE_MAX = 28
 
@@ -158,31 +160,73 @@ def _label(english: bool, zh: str, en: str) -> str:
     return en if english else zh
 
 
-_LINK_SIGN = rules.Sign("link", "含有链接", "contains a link", re.compile("$^"), 0.25)
+# Residents often defang what they forward ("hxxp://", "example[.]com", "1 3 8 0 …"): read it back
+# as the sender wrote it, so the same signs fire (what we show stays defanged).
+_REFANG = (
+    (re.compile(r"(?i)\bhxxp(s?)"), r"http\1"),
+    (re.compile(r"(?i)\s?[\[(（{]\s*(\.|dot|点)\s*[\])）}]\s?"), "."),
+    (re.compile(r"(?i)\[:\]"), ":"),
+    (re.compile(r"(?<!\d)\d(?:[ \-.·]\d){6,}(?!\d)"), lambda m: re.sub(r"[ \-.·]", "", m.group(0))),
+)
+
+
+def refang(text: str) -> str:
+    """A defanged link or spaced-out number written back in one piece."""
+    for pattern, replacement in _REFANG:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _rules_of(text: str) -> tuple[str, rules.RuleResult, list[str], float]:
+    readable = refang(text)
+    normalised = rules.normalise(readable).lower()
+    links = links_in(readable)
+    result = rules.evaluate(normalised, has_link=bool(links))
+    score = result.score
+    if links and not result.hits:
+        score = rules.LINK_WEIGHT * 0.5  # a bare link is worth a look, not an alarm
+    return normalised, result, links, score
+
+
+def rule_score(text: str) -> float:
+    """The transparent rules' score alone (0..1, not a probability): what the model is combined with."""
+    return _rules_of(text)[3]
+
+
+def _line_of(text: str, normalised: str, start: int) -> int | None:
+    """The line a match is on, for a transcript of several lines (None for a short message)."""
+    if text.count("\n") < 2 or len(text) != len(normalised):
+        return None
+    return text.count("\n", 0, start) + 1
+
+
+def _flag(english: bool, what: str, quote: str, line: int | None) -> str:
+    if english:
+        return f'{what}: "{quote}"' + (f" (line {line})" if line else "")
+    return f"{what}：“{quote}”" + (f"（第{line}行）" if line else "")
 
 
 def check(text: str, *, language: Language | None = None) -> ScamCheck:
     """How likely the text is a scam, which kind, what gives it away, and what to do."""
     language = language or _language_of(text)
     english = language is Language.ENGLISH
-    normalised = rules.normalise(text).lower()
-    result = rules.evaluate(normalised)
-    links = links_in(text)
-    rule_score = rules.combine([result.score, _LINK_SIGN.weight if links and result.score > 0 else 0.0])
-    if links and result.score == 0:
-        rule_score = _LINK_SIGN.weight * 0.5
+    normalised, result, links, rule_score_ = _rules_of(text)
+    source = refang(text)
     trained = model.shipped()
-    model_score = trained.probability(normalised) if trained is not None else None
-    if model_score is None:
-        score = rule_score
+    if trained is None:
+        score, model_score, high, medium = rule_score_, None, HIGH, MEDIUM
     else:
-        # The model moves the rules' score up or down by at most MODEL_WEIGHT / 2: it settles
-        # borderline cases, it never flags a text in which the rules found nothing.
-        score = rule_score + MODEL_WEIGHT * (model_score - 0.5) if rule_score > 0 else rule_score
+        score = trained.score(normalised, rule_score_)
+        model_score = trained.probability(normalised)
+        medium, high = trained.thresholds(normalised)
     score = round(min(max(score, 0.0), 1.0), 3)
-    risk = Risk.HIGH if score >= HIGH else Risk.MEDIUM if score >= MEDIUM else Risk.LOW
+    risk = Risk.HIGH if score >= high else Risk.MEDIUM if score >= medium else Risk.LOW
 
-    fraud_type = result.fraud_type if risk is not Risk.LOW else None
+    fraud_type = None
+    if risk is not Risk.LOW:
+        # The rules name the type; when the model raised the risk on weaker rule evidence, the type
+        # with the most evidence still names it (the resident needs to know what kind of scam).
+        fraud_type = result.fraud_type or _likeliest_type(result)
     flags: list[str] = []
     ordered = sorted(result.hits, key=lambda hit: (-hit.sign.weight, hit.start))
     for hit in ordered:
@@ -191,19 +235,25 @@ def check(text: str, *, language: Language | None = None) -> ScamCheck:
         if risk is Risk.LOW and hit.sign.weight < 0.5:
             continue
         what = _label(english, hit.sign.zh, hit.sign.en)
-        flags.append(
-            f"{what}：“{_quote(text, normalised, hit.start, hit.end)}”"
-            if not english
-            else f'{what}: "{_quote(text, normalised, hit.start, hit.end)}"'
-        )
+        quote = _quote(source, normalised, hit.start, hit.end)
+        flags.append(_flag(english, what, quote, _line_of(source, normalised, hit.start)))
         if len(flags) >= MAX_FLAGS:
             break
+    if risk is not Risk.LOW and trained is not None and (not flags or rule_score_ < medium):
+        # Only (or mostly) the model fired: quote the wording that made it think so.
+        what = _label(english, "措辞与已知诈骗信息相似", "reads like known scam messages")
+        for start, end in trained.evidence(normalised)[:3]:
+            flag = _flag(
+                english, what, _quote(source, normalised, start, end), _line_of(source, normalised, start)
+            )
+            if flag not in flags:
+                flags.append(flag)
     for link in links[:2]:
         flags.append(
             _label(english, f"含有链接（不要打开）：{link}", f"contains a link (do not open it): {link}")
         )
     if risk is not Risk.LOW:
-        for phone in phones_in(text)[:2]:
+        for phone in phones_in(source)[:2]:
             flags.append(
                 _label(
                     english,
@@ -236,10 +286,15 @@ def check(text: str, *, language: Language | None = None) -> ScamCheck:
         advice=advice,
         language=language,
         fraud_type_label=type_label,
-        rule_score=round(rule_score, 3),
+        rule_score=round(rule_score_, 3),
         model_score=None if model_score is None else round(model_score, 3),
         sign_keys=[hit.sign.key for hit in result.hits],
     )
+
+
+def _likeliest_type(result: rules.RuleResult) -> str | None:
+    key, value = max(result.type_scores.items(), key=lambda pair: pair[1])
+    return key if value > 0 else None
 
 
 # -- is a typed message someone else's message? ------------------------------------------------
@@ -313,4 +368,12 @@ def looks_like_pasted_message(text: str) -> bool:
         return False
     if not _HAN.search(stripped) and not _ADDRESSED.search(stripped):
         return False  # English that does not speak to "you" is the resident's own account
-    return rules.evaluate(rules.normalise(stripped).lower()).score >= MEDIUM
+    # The rules' signs of fraud, unless the whole check finds the text plainly ordinary (a family
+    # member settling a hospital deposit mentions money and a hospital too).
+    verdict = check(stripped)
+    if verdict.risk is not Risk.LOW:
+        return True
+    return (
+        rules.evaluate(rules.normalise(stripped).lower()).score >= MEDIUM
+        and verdict.score >= PLAINLY_ORDINARY
+    )

@@ -127,3 +127,18 @@ def test_a_case_in_progress_cannot_be_withdrawn(store: Settings) -> None:
     assert messages[0]["response"] == "utter_case_not_withdrawable"
     assert messages[0]["status"] == "正在办理"
     assert status_of(store, number) is CaseStatus.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "response"),
+    [
+        ("我老公一喝酒就打我，这种事该找谁", "zh-Hans", "utter_danger_violence"),
+        ("he hits me when he drinks, who can help", "en", "utter_danger_violence"),
+    ],
+)
+def test_route_advice_puts_danger_before_mediation(text: str, language: str, response: str) -> None:
+    saved = tracker("web:route-danger", text=text, intent="ask_route", slots={"language": language})
+    messages, _ = run(case_actions.ActionRouteAdvice(), saved)
+
+    assert [message["response"] for message in messages] == [response]
+    assert not messages[0]["buttons"]  # no "register a dispute" offer

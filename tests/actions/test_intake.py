@@ -340,3 +340,45 @@ def test_an_opening_that_is_only_the_request_asks_everything_as_before(store: Se
 
     assert "dispute_description" not in slot_events(events)
     assert messages == []
+
+
+def test_a_description_that_shows_danger_is_answered_with_110_first(store: Settings) -> None:
+    slots = {"privacy_consent": True, "dispute_category": "family", "township": "洛河镇", "village": "新庄村"}
+    saved = tracker(
+        "web:danger-1",
+        text="我老公一喝酒就打我",
+        slots={**slots, "requested_slot": "dispute_description"},
+        form="dispute_form",
+    )
+    messages, events = run(intake_actions.ValidateDisputeForm(), saved)
+
+    assert messages[0]["response"] == "utter_danger_violence"
+    assert slot_events(events)["dispute_description"] == "我老公一喝酒就打我"
+
+
+def test_the_message_that_opens_the_form_is_read_for_danger(store: Settings) -> None:
+    saved = tracker(
+        "web:danger-2", text="他扬言要杀了我，想登记调解", intent="register_dispute", form="dispute_form"
+    )
+    messages, _ = run(intake_actions.ValidateDisputeForm(), saved)
+
+    assert messages[0]["response"] == "utter_danger_threat"
+
+
+def test_a_traditional_description_is_stored_as_written(store: Settings) -> None:
+    slots = {
+        "privacy_consent": True,
+        "dispute_category": "neighbours",
+        "township": "洛河镇",
+        "village": "新庄村",
+    }
+    saved = tracker(
+        "web:hant-1",
+        text="楼上邻居每天半夜装修",
+        slots={**slots, "language": "zh-Hant", "requested_slot": "dispute_description"},
+        form="dispute_form",
+    )
+    saved.latest_message["metadata"] = {"text_as_written": "樓上鄰居每天半夜裝修"}
+    _messages, events = run(intake_actions.ValidateDisputeForm(), saved)
+
+    assert slot_events(events)["dispute_description"] == "樓上鄰居每天半夜裝修"

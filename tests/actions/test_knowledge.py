@@ -237,3 +237,86 @@ def test_talk_to_a_person_opens_a_consultation_case_staff_can_see(store: Setting
 def test_the_last_answer_is_found_among_other_bot_messages() -> None:
     events = [bot_said("utter_faq/law_leak"), bot_said("utter_faq_article"), {"event": "action"}]
     assert ranking.last_answered(events) == "law_leak"
+
+
+# -- danger first (issue 24) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "selected", "response"),
+    [
+        ("我老公一喝酒就打我", "zh-Hans", "law_dv", "utter_danger_violence"),
+        ("我老公一喝酒就打我怎么调解", "zh-Hans", "law_mediation", "utter_danger_violence"),
+        ("he hits me when he drinks", "en", "law_dv", "utter_danger_violence"),
+        ("不想活了", "zh-Hans", "fraud_cheated", "utter_danger_self_harm"),
+        ("隔壁天天打孩子", "zh-Hans", "law_dv", "utter_danger_child_or_elder"),
+    ],
+)
+def test_danger_is_answered_before_any_faq_answer(
+    text: str, language: str, selected: str, response: str
+) -> None:
+    tracker = saved(parse_data(text, [(selected, 0.95), ("law_debt", 0.02)]), language=language)
+
+    messages = run(actions.ActionFaqAnswer(), tracker)
+
+    assert [message["response"] for message in messages] == [response]
+
+
+def test_danger_is_answered_instead_of_did_you_mean() -> None:
+    tracker = saved(parse_data("活不下去了", [("law_debt", 0.2), ("fraud_loan", 0.1)], intent="nlu_fallback"))
+
+    messages = run(actions.ActionFaqDidYouMean(), tracker)
+
+    assert [message["response"] for message in messages] == ["utter_danger_self_harm"]
+
+
+def test_danger_written_in_traditional_chinese_is_read_from_what_the_resident_wrote() -> None:
+    latest = parse_data("他喝酒就打我", [("law_dv", 0.9)])
+    latest["metadata"] = {"text_as_written": "他喝酒就打我", "language": "zh-Hant"}
+    messages = run(actions.ActionFaqAnswer(), saved(latest, language="zh-Hant"))
+
+    assert [message["response"] for message in messages] == ["utter_danger_violence"]
+
+
+def test_a_button_press_is_never_read_for_danger() -> None:
+    tracker = saved(button_press("faq_pick", faq_key="law_dv"))
+
+    [message] = run(actions.ActionFaqPick(), tracker)
+
+    assert message["response"] == "utter_faq/law_dv"
+
+
+def test_the_96110_answer_is_sent_with_the_local_caller_id() -> None:
+    tracker = saved(button_press("faq_pick", faq_key="fraud_96110"))
+
+    [message] = run(actions.ActionFaqPick(), tracker)
+
+    assert message["response"] == "utter_faq/fraud_96110"
+    assert message["antifraud_caller_id"] == "0554 96110"
+
+
+def test_a_consultation_keeps_the_question_as_the_resident_wrote_it(store: Settings) -> None:
+    asked = {
+        "event": "user",
+        "text": "老板欠我三个月工资不给",
+        "metadata": {"text_as_written": "老闆欠我三個月工資不給"},
+    }
+    tracker = saved(
+        button_press("ask_human", faq_place="2"),
+        events=[asked, bot_said("utter_faq/law_wages"), {"event": "user", "text": "/ask_human"}],
+        language="zh-Hant",
+    )
+
+    run(actions.ActionAskHuman(), tracker)
+
+    with session_scope(store) as session:
+        [case] = session.scalars(select(Case)).all()
+        assert "老闆欠我三個月工資不給" in case.description
+
+
+def test_danger_is_said_once_per_message_when_a_form_and_a_rule_both_read_it() -> None:
+    latest = parse_data("我老公一喝酒就打我", [("law_dv", 0.9)])
+    already = [{"event": "user", "text": "我老公一喝酒就打我"}, bot_said("utter_danger_violence")]
+    messages = run(actions.ActionFaqAnswer(), saved(latest, events=already))
+
+    assert messages == []  # said by the form's validation already; the FAQ answer still yields

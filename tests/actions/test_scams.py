@@ -237,3 +237,123 @@ def test_linking_without_a_code_asks_for_it(store: Settings) -> None:
     )
 
     assert responses(messages) == ["utter_guardian_ask_code"]
+
+
+# -- a scam told in the resident's own words, before any answer from the knowledge base -----------
+
+
+def faq_turn(text: str, *, language: str, elder: bool = False, confident: bool = True) -> Tracker:
+    """What Rasa sends when the resident's words went to the FAQ: an answer the selector is sure of
+    (a traffic accident), or an unsure one (the "did you mean" path)."""
+    confidence = 0.95 if confident else 0.2
+    return Tracker(
+        sender_id="web:narrator",
+        slots={"language": language, "elder_mode": elder},
+        latest_message={
+            "text": text,
+            "intent": {"name": "faq", "confidence": 0.9},
+            "entities": [],
+            "response_selector": {
+                "all_retrieval_intents": ["faq"],
+                "faq": {
+                    "response": {
+                        "responses": [{"text": "..."}],
+                        "confidence": confidence,
+                        "intent_response_key": "faq/fraud_credit",
+                        "utter_action": "utter_faq/fraud_credit",
+                    },
+                    "ranking": [
+                        {"id": 0, "confidence": confidence, "intent_response_key": "faq/fraud_credit"},
+                        {"id": 1, "confidence": 0.1, "intent_response_key": "faq/fraud_boss"},
+                    ],
+                },
+            },
+        },
+        events=[{"event": "user", "timestamp": 1700000100.0, "text": text}],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+NARRATED = [
+    ("有人打电话说我孙子出车祸了要我马上转两万块钱", "zh-Hans", "冒充领导、熟人诈骗"),
+    ("有人打電話說我孫子出車禍了，要我馬上轉兩萬塊錢", "zh-Hant", "冒充領導、熟人詐騙"),
+    (
+        "Someone called saying my grandson was in a car accident and I must send 20,000 yuan now",
+        "en",
+        "fake boss or acquaintance scam",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "fraud_type"), NARRATED)
+@pytest.mark.parametrize("elder", [False, True])
+def test_a_scam_in_progress_is_warned_about_before_any_faq_answer(
+    store: Settings, text: str, language: str, fraud_type: str, elder: bool
+) -> None:
+    from actions import knowledge
+
+    messages, events = run(knowledge.ActionFaqAnswer(), faq_turn(text, language=language, elder=elder))
+
+    assert responses(messages) == ["utter_scam_now", "utter_scam_ask_paid"]
+    assert messages[0]["fraud_type"] == fraud_type
+    slots = {event["name"]: event["value"] for event in events}
+    assert slots["scam_last_type"] == "fraud_boss"
+
+
+def test_the_did_you_mean_path_warns_first_too(store: Settings) -> None:
+    from actions import knowledge
+
+    text = (
+        "a man on WeChat wants me to transfer money to a safe account, "
+        "he says my card is involved in money laundering"
+    )
+    messages, _ = run(knowledge.ActionFaqDidYouMean(), faq_turn(text, language="en", confident=False))
+
+    assert responses(messages) == ["utter_scam_now", "utter_scam_ask_paid"]
+    assert messages[0]["fraud_type"] == "fake police, prosecutor or court scam"
+
+
+def test_a_question_about_fraud_still_gets_its_answer(store: Settings) -> None:
+    from actions import knowledge
+
+    messages, events = run(knowledge.ActionFaqAnswer(), faq_turn("怎么防范征信诈骗", language="zh-Hans"))
+
+    assert responses(messages) == ["utter_faq/fraud_credit"]
+    assert events == []
+
+
+def test_a_warned_resident_who_already_paid_gets_the_cheated_steps(store: Settings) -> None:
+    from actions import knowledge
+
+    run(
+        knowledge.ActionFaqAnswer(),
+        faq_turn("有人打电话说我孙子出车祸了要我马上转两万块钱", language="zh-Hans"),
+    )
+    messages, _ = run(
+        scam_actions.ActionScamPaid(),
+        tracker("web:narrator", intent="scam_paid_yes", slots={"scam_last_type": "fraud_boss"}),
+    )
+
+    assert responses(messages)[0] == "utter_faq/fraud_cheated"
+
+
+def test_a_threat_to_life_is_answered_first_and_the_scam_warning_does_not_follow(store: Settings) -> None:
+    from actions import knowledge
+
+    text = "有人打电话说我不转钱就杀了我全家，让我马上转两万"
+    messages, _ = run(knowledge.ActionFaqAnswer(), faq_turn(text, language="zh-Hans"))
+
+    assert responses(messages) == ["utter_danger_threat"]
+
+
+def test_a_fake_kidnapping_call_is_a_scam_in_progress(store: Settings) -> None:
+    from actions import knowledge
+
+    text = "有人打电话说我儿子被绑架了，要我马上转二十万赎金，不然就撕票"
+    messages, _ = run(knowledge.ActionFaqAnswer(), faq_turn(text, language="zh-Hans", elder=True))
+
+    assert responses(messages)[0] == "utter_scam_now"
+    assert responses(messages)[-1] == "utter_scam_ask_paid"

@@ -605,3 +605,13 @@ def test_no_longer_case_message_is_in_the_training_data_or_the_rasa_tests() -> N
 # Written independently (the cases' commit comes first on the branch), found verbatim in the
 # training data afterwards: common phrasings. Any other overlap is a copy.
 COINCIDENCES = {"f-hans-07", "f-en-08", "f-en-18", "s-en-01", "s-en-05", "c-en-08"}
+
+
+def test_the_selector_s_list_of_retrieval_intents_is_not_read_as_an_answer() -> None:
+    parse = {
+        "response_selector": {
+            "all_retrieval_intents": ["faq"],
+            "faq": {"response": {"intent_response_key": "faq/fraud_brush"}, "ranking": []},
+        }
+    }
+    assert run._faq_key(parse) == "faq/fraud_brush"

@@ -72,7 +72,11 @@ def test_export_writes_the_case_list(
     assert shuoshi("export", "--format", "csv", "--kind", "dispute") == 0
 
     text = capsysbinary.readouterr().out.decode("utf-8-sig")
-    assert text.startswith("number,kind,category") and number in text
+    assert text.startswith("编号,类型,类别") and number in text and "矛盾纠纷" in text
+
+    assert shuoshi("export", "--format", "csv", "--kind", "dispute", "--language", "en") == 0
+    text = capsysbinary.readouterr().out.decode("utf-8-sig")
+    assert text.startswith("Case number,Kind,Category") and ",Dispute," in text
 
 
 def test_an_api_key_from_the_command_line_lets_a_program_name_a_sender_until_revoked(

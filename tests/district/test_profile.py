@@ -58,7 +58,23 @@ def test_petitions_are_decided_in_15_days_handled_in_60_and_extended_by_at_most_
 def test_bundled_profile_lists_the_public_hotlines() -> None:
     numbers = {hotline.number for hotline in load_profile(Settings()).hotlines}
 
-    assert numbers == {"110", "96110", "12345", "12348"}
+    assert numbers == {"110", "120", "96110", "12338", "12345", "12348", "12356"}
+
+
+def test_a_96110_warning_call_shows_the_local_area_code() -> None:
+    # Police guidance: a warning call shows area code + 96110 (Huainan: 0554 96110).
+    assert load_profile(Settings()).antifraud_caller_id == "0554 96110"
+
+
+def test_a_profile_without_an_area_code_says_just_96110() -> None:
+    text = BUNDLED_PROFILE.read_text(encoding="utf-8").replace('area_code: "0554"', "area_code: null")
+    assert parse_profile(text).antifraud_caller_id == "96110"
+
+
+def test_an_area_code_must_look_like_one() -> None:
+    text = BUNDLED_PROFILE.read_text(encoding="utf-8").replace('area_code: "0554"', 'area_code: "554"')
+    with pytest.raises(ProfileError, match="area_code"):
+        parse_profile(text)
 
 
 def test_bundled_village_lists_say_they_are_incomplete() -> None:

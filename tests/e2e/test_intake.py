@@ -65,7 +65,8 @@ def test_a_newcomer_files_a_dispute_in_chinese_and_gets_a_case_number(stack: Sta
 
     [case] = cases_of(stack, sender)
     assert case.number in texts(reply)
-    assert "3 天内" in texts(reply) and "说事室的地址和开放时间请咨询所在村" in texts(reply)
+    assert "3 个工作日内" in texts(reply) and "（含当日）" in texts(reply)
+    assert "说事室的地址和开放时间请咨询所在村" in texts(reply)
     assert (case.kind.value, case.category.value, case.status) == (
         "dispute",
         "neighbours",

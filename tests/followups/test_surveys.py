@@ -73,6 +73,7 @@ def test_the_resident_is_told_when_the_case_is_accepted_rejected_and_resolved(
 
     texts = [item.body["replies"][0]["text"] for item in outbox_of(session, accepted)]
     assert "已受理" in texts[0] and accepted.number in texts[0]
+    assert "（含当日）" in texts[0]  # the last day written out, that day included (issue 24)
     assert "已办结" in texts[1] and "双方签了调解协议" in texts[1]
     assert "属于法院受理范围" in outbox_of(session, rejected)[0].body["replies"][0]["text"]
     assert {item.recipient for item in outbox_of(session, accepted)} == {"resident-1"}

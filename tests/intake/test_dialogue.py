@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.district import DistrictProfile
-from bot.intake import dialogue
+from bot.intake import dialogue, places
 from bot.intake.dialogue import DISPUTE_FORM, PETITION_FORM, Message, read_answer
 
 VALID_ID = "11010519491231002X"
@@ -186,3 +186,57 @@ def test_the_opening_story_is_what_follows_the_request() -> None:
     assert opening_story("I'd like to file a petition about a problem in my community.") is None
     # Not a request at all: the form's own questions decide.
     assert opening_story("邻居家天天漏水到我家") is None
+
+
+def test_a_traditional_description_is_stored_as_the_resident_wrote_it(profile) -> None:
+    # The model reads the Simplified conversion; the case keeps the resident's own words.
+    reading = read(
+        "dispute_description", "邻居装修天天吵到半夜", as_written="鄰居裝修天天吵到半夜", profile=profile
+    )
+    assert reading is not None and reading.slots == {"dispute_description": "鄰居裝修天天吵到半夜"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "township"),
+    [
+        # 大通 is the district's name and the stem of 大通街道: it must not swallow the others.
+        ("大通区洛河镇", "洛河镇"),
+        ("我住大通区上窑镇", "上窑镇"),
+        ("大通区九龙岗", "九龙岗镇"),
+        ("安徽省淮南市大通区孔店乡", "孔店乡"),
+        ("大通区大通街道居南社区", "大通街道"),
+        ("大通街道", "大通街道"),
+        ("落河镇", "洛河镇"),  # a homophone typo
+        ("luohe", "洛河镇"),  # pinyin
+        ("Jiu Long Gang zhen", "九龙岗镇"),
+    ],
+)
+def test_a_township_is_matched_by_its_longest_name_without_the_district(profile, typed, township) -> None:
+    assert read("township", typed, profile=profile).slots == {"township": township}
+
+
+def test_the_district_alone_is_not_a_township(profile) -> None:
+    reading = read("township", "大通区", profile=profile)
+    assert reading is not None and not reading.slots.get("township")
+    assert reading.say == [("utter_intake_invalid_township", {})]
+
+
+def test_a_village_typed_in_pinyin_is_matched(profile) -> None:
+    assert (
+        read("village", "maoying", slots={"township": "孔店乡"}, profile=profile).slots["village"] == "毛郢村"
+    )
+
+
+def test_a_homophone_village_is_the_first_suggestion_and_the_answer_on_a_complete_list(profile) -> None:
+    kongdian = profile.township("孔店乡")
+    assert places.match_village(kongdian, "毛营").suggestions[0] == "毛郢村"
+    complete = kongdian.model_copy(update={"villages_complete": True})
+    assert places.match_village(complete, "毛营村").name == "毛郢村"
+
+
+def test_asking_for_a_person_in_the_middle_of_a_form_is_not_read_as_an_answer() -> None:
+    from bot.intake.dialogue import Message, interrupts
+
+    assert interrupts(Message(text="这个太麻烦了 俺要跟人工说", intent="ask_human", confidence=0.9))
+    # A weak guess stays an answer (a name, a village) for the form to read.
+    assert not interrupts(Message(text="王人工", intent="ask_human", confidence=0.3))

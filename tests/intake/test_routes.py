@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from bot.intake.routes import route_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -22,3 +27,13 @@ from bot.intake.routes import route_for
 def test_the_route_suits_the_problem(problem: str, response: str, category: str | None) -> None:
     route = route_for(problem)
     assert (route.response, route.category) == (response, category)
+
+
+def test_the_route_texts_never_say_an_award_can_be_appealed_or_retried() -> None:
+    # 劳动争议调解仲裁法 Arts. 48, 50: an award is challenged by suing within 15 days of receiving it.
+    domain = yaml.safe_load((ROOT / "domain" / "intake.yml").read_text("utf-8"))
+    for name in ("utter_route_court", "utter_route_labour"):
+        for variation in domain["responses"][name]:
+            text = variation["text"]
+            assert "裁决不服的，按法律规定上诉" not in text and "judgment or award, appeal" not in text
+            assert "15" in text, (name, variation.get("condition"))

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import Settings
+from bot.district import load_profile
 from bot.knowledge import content
 from bot.knowledge.build import hand_written, render, render_nlu, response, wording
+from bot.language import for_understanding
 
 ROOT = Path(__file__).resolve().parents[2]
 ALLOWED_HOTLINES = {"110", "96110", "12345", "12348", "12315", "12333", "122"}
@@ -123,7 +126,7 @@ def test_an_answer_points_to_a_next_step(key: str) -> None:
 def test_only_the_allowed_hotlines_appear() -> None:
     text = render() + (ROOT / "domain" / "knowledge.yml").read_text(encoding="utf-8")
     text = re.sub(r"(来源：|Source: ).*", "", text)  # article numbers live in the source lines
-    numbers = set(re.findall(r"(?<![\d,.])\d{3,6}(?![\d年日条元]| yuan)", text))
+    numbers = set(re.findall(r"(?<![\d,.])\d{3,6}(?![\d年日条元米]| yuan| metres)", text))
     assert numbers <= ALLOWED_HOTLINES, numbers - ALLOWED_HOTLINES
 
 
@@ -155,7 +158,8 @@ def test_every_answer_has_a_short_plain_version_for_elder_mode(key: str) -> None
     elder = content.answers()[key].elder
     assert elder is not None, f"{key}: write an `elder` text"
     for lang, longest_line in (("zh", 30), ("en", 110)):
-        lines = elder(lang).splitlines()
+        # Measured as the resident reads it, with the district's facts filled in.
+        lines = elder(lang).format(**content.variables(load_profile(Settings()))).splitlines()
         assert 2 <= len(lines) <= 4, (key, lang)
         assert all(len(line) <= longest_line for line in lines), (key, lang)
     steps = (*ALLOWED_HOTLINES, "百姓说事室", "找工作人员", "登记", "查询进度", "我的事")
@@ -199,3 +203,64 @@ def test_an_answer_without_an_elder_text_gets_the_two_plain_variations() -> None
     zh, en = response(item, detail=False)
     assert "condition" not in zh
     assert en["condition"] == [_slot("language", "en")]
+
+
+# -- issue 24 -------------------------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def test_every_placeholder_in_an_answer_is_a_district_fact_the_actions_supply() -> None:
+    supplied = set(content.variables(load_profile(Settings())))
+    assert set(PLACEHOLDER.findall(render())) <= supplied
+
+
+def test_the_96110_answer_tells_what_a_warning_call_shows() -> None:
+    item = content.answers()["fraud_96110"]
+    facts = content.variables(load_profile(Settings()))
+    assert "0554 96110" in item.answer.zh.format(**facts)
+    assert "area code" in item.answer.en and "0554 96110" in item.answer.en.format(**facts)
+    # The old text told residents the caller ID was plain "96110".
+    assert '来电号码就是"96110"' not in item.more.zh
+
+
+def test_no_hand_written_question_holds_a_traditional_character_the_model_never_sees() -> None:
+    # The gateway converts Traditional input to Simplified before the model reads it.
+    for path in (ROOT / "nlu_data" / "faq_fraud.yml", ROOT / "nlu_data" / "faq_law.yml"):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            for line in str(item.get("examples") or "").splitlines():
+                example = line.strip()[2:]
+                assert for_understanding(example) == example, (path.name, example)
+
+
+@pytest.mark.parametrize(
+    ("key", "question"),
+    [
+        ("law_mediation", "請問調解需要付費嗎"),
+        ("law_mediation", "調解是免費的嗎"),
+        ("fraud_loan", "貸款還沒撥款就要我先付保證金"),
+        ("elder_home_gone", "養老院收了押金就跑了怎麼辦"),
+        ("law_petition_safe", "陳情人的名字會保密嗎"),
+        ("law_common_area", "鄰居在樓梯間堆雜物"),
+        ("fraud_military", "冒充軍警購物詐騙"),
+        ("elder_collect", "有人推銷紀念幣說會升值"),
+    ],
+)
+def test_a_traditional_question_is_taught_as_the_model_reads_it(key: str, question: str) -> None:
+    assert for_understanding(question) in _nlu_examples(generated=False)[f"faq/{key}"]
+
+
+def test_the_answer_to_whether_mediation_costs_money_says_it_is_free() -> None:
+    item = content.answers()["law_mediation"]
+    assert "免费" in item.answer.zh and "不收" in item.answer.zh and "free" in item.answer.en.lower()
+    assert "不收钱" in item.elder.zh
+
+
+def test_the_docs_list_every_answer_with_its_sources_and_the_day_they_were_checked() -> None:
+    from bot.knowledge.build import sources_table
+
+    docs = (ROOT / "docs" / "knowledge.md").read_text(encoding="utf-8")
+    rows = [line for line in docs.splitlines() if line.startswith("| ") and "`" in line]
+    checked = {row.rsplit("|", 2)[1].strip() for row in rows}
+    assert len(checked) == 1, checked  # one review date for the whole table
+    assert sources_table(checked.pop()) in docs

@@ -28,7 +28,6 @@ def in_rasa(script: str, *args: str) -> Any:
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 
-
 SCRIPT = r"""
 import json, sys
 from jsonschema import ValidationError, validate
@@ -361,7 +360,9 @@ def classified(text, ranking, metadata=None):
     message.set("intent_ranking", ranking, add_to_output=True)
     [message] = numbers.process(expected.process([message]))
     out = message.as_dict(only_output_properties=True)
+    runner_up = [i["confidence"] for i in out["intent_ranking"][1:2]]
     return {"intent": out["intent"]["name"], "confidence": round(out["intent"]["confidence"], 3),
+            "runner_up": runner_up[0] if runner_up else None,
             "entities": {e["entity"]: e["value"] for e in out.get("entities", [])}}
 
 faq_first = [{"name": "faq", "confidence": 0.6}, {"name": "solved_no", "confidence": 0.2},
@@ -398,6 +399,8 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
         assert result[name] == {
             "intent": "give_number",
             "confidence": 1.0,
+            # The model's guesses keep no weight, so nothing is "ambiguous" for the fallback.
+            "runner_up": 0.0,
             "entities": {"number_kind": kind},
         }, name
     assert result["not_bare"]["intent"] == "faq"  # a sentence with a number is read as a sentence
@@ -405,6 +408,7 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
     assert result["case"] == {
         "intent": "my_cases",
         "confidence": 1.0,
+        "runner_up": 0.0,
         "entities": {"case_number": "DT-JF-2026-000123"},
     }
     assert result["withdraw_case"]["intent"] == "withdraw_case"
@@ -413,7 +417,12 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
     assert result["typed_answer"]["intent"] == "solved_no"
     assert result["typed_answer"]["confidence"] == round(2.0 / 3.7, 3)  # 0.2 x 10, renormalised
     # A real question in the middle of the survey keeps its own intent and confidence.
-    assert result["question_in_survey"] == {"intent": "faq", "confidence": 0.97, "entities": {}}
+    assert result["question_in_survey"] == {
+        "intent": "faq",
+        "confidence": 0.97,
+        "runner_up": 0.01,
+        "entities": {},
+    }
     # Without the gateway's context, or with a malformed one, nothing changes.
     assert result["no_context"]["intent"] == "faq"
     assert result["forged_metadata"]["intent"] == "faq"

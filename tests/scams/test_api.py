@@ -59,3 +59,20 @@ def test_a_bad_request_gets_422_naming_the_problem(client: TestClient, body: dic
 
     assert response.status_code == 422
     assert "error" in response.json()
+
+
+def test_an_english_phishing_text_forwarded_defanged_is_named_and_explained_in_english(
+    client: TestClient,
+) -> None:
+    body = client.post(
+        "/api/scam-check",
+        json={
+            "text": "USPS: your package is on hold due to an incomplete address. "
+            "Update it within 12 hours: hxxp://usps-track[.]example[.]com"
+        },
+    ).json()
+
+    assert body["risk"] in {"high", "medium"}
+    assert body["fraud_type"] == "fraud_phishing"
+    assert "hxxp://usps-track[.]example[.]com" in " ".join(body["red_flags"])
+    assert "official" in body["advice"]

@@ -1,0 +1,115 @@
+"""The deployment files probe what each probe is for, and run the processes as `shuoshi run` does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import Settings
+from bot.launcher.processes import actions_service
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def _k8s() -> dict[tuple[str, str], dict[str, Any]]:
+    documents = [
+        doc
+        for path in sorted((DEPLOY / "k8s").glob("*.yaml"))
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8"))
+        if doc
+    ]
+    return {(doc["kind"], doc["metadata"]["name"]): doc for doc in documents}
+
+
+def _container(deployment: dict[str, Any]) -> dict[str, Any]:
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    return dict(container)
+
+
+def test_kubernetes_takes_a_gateway_out_of_rotation_only_when_it_cannot_serve() -> None:
+    gateway = _container(_k8s()[("Deployment", "gateway")])
+
+    assert gateway["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert gateway["livenessProbe"]["httpGet"]["path"] == "/livez"
+
+
+def test_compose_checks_the_gateways_readiness_and_the_action_server() -> None:
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))["services"]
+
+    for name in ("gateway-0", "gateway-1"):
+        assert "http://127.0.0.1:8000/readyz" in " ".join(services[name]["healthcheck"]["test"])
+    assert "http://127.0.0.1:5055/health" in " ".join(services["actions"]["healthcheck"]["test"])
+    assert services["balancer"]["depends_on"]["gateway-0"] == {"condition": "service_healthy"}
+
+
+def test_the_action_server_runs_as_shuoshi_run_runs_it() -> None:
+    """Our entry point: our logging and each turn's request id (bot/launcher/action_server.py)."""
+    local = actions_service(Settings())
+    module = local.command[local.command.index("-m") + 1]
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))["services"]
+
+    for command in (services["actions"]["command"], _container(_k8s()[("Deployment", "actions")])["command"]):
+        assert command[command.index("-m") + 1] == module == "bot.launcher.action_server"
+
+
+def test_the_grafana_dashboard_shows_only_metrics_the_gateway_exports() -> None:
+    import json
+    import re
+
+    from bot import metrics
+
+    dashboard = json.loads((DEPLOY / "grafana-dashboard.json").read_text(encoding="utf-8"))
+    used = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"shuoshi_[a-z_]+", target["expr"])
+    }
+    documented = set(re.findall(r"shuoshi_[a-z_]+", metrics.__doc__ or ""))
+    exported = documented | {f"{n}_bucket" for n in documented} | {f"{n}_count" for n in documented}
+
+    assert used and used <= exported, used - exported
+
+
+def test_the_docker_build_context_leaves_out_venvs_var_and_secrets() -> None:
+    ignored = {
+        line.strip()
+        for line in (DEPLOY.parent / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+
+    assert {".venv", ".venv-rasa", "var/", "**/secrets.json", "deploy/.env", ".git"} <= ignored
+    assert not any(pattern.startswith("models") for pattern in ignored)  # the Rasa image needs the model
+
+
+def _unit(name: str) -> dict[str, str]:
+    import configparser
+
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(DEPLOY / "systemd" / name, encoding="utf-8")
+    return {
+        f"{section}.{key}": value for section in parser.sections() for key, value in parser[section].items()
+    }
+
+
+def test_the_systemd_unit_stops_the_group_with_sigterm_and_restarts_on_failure() -> None:
+    unit = _unit("shuoshi.service")
+
+    assert unit["Service.ExecStart"].endswith("shuoshi run")
+    assert (unit["Service.KillMode"], unit["Service.KillSignal"]) == ("control-group", "SIGTERM")
+    assert unit["Service.Restart"] == "on-failure"
+    assert int(unit["Service.TimeoutStopSec"]) > 15  # the launcher's own grace period
+    assert _unit("shuoshi-backup.service")["Service.ExecStart"].endswith("shuoshi backup")
+    assert _unit("shuoshi-backup.timer")["Timer.OnCalendar"]
+
+
+def test_the_balancer_waits_longer_than_the_gateway_waits_for_rasa() -> None:
+    import re
+
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    [seconds] = re.findall(r"proxy_read_timeout (\d+)s;", nginx)
+
+    assert int(seconds) > Settings().rasa.timeout
