@@ -222,3 +222,27 @@ def test_another_sites_link_to_pending_does_not_take_the_residents_messages(
 
     assert lured.json() == {"replies": []}
     assert [r["text"] for r in own.json()["replies"]] == ["您的案件已受理"]
+
+
+def test_with_the_store_away_a_key_confirmed_before_still_speaks_and_an_unknown_one_gets_busy(
+    web_settings: Settings, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from fastapi import HTTPException
+    from sqlalchemy.exc import OperationalError
+    from starlette.requests import Request
+
+    def request_with(value: str) -> Request:
+        return Request({"type": "http", "headers": [(b"authorization", f"Bearer {value}".encode())]})
+
+    asyncio.run(identity.require_api_key(request_with(key), web_settings))  # confirmed by the store
+
+    def store_away(*_: object, **__: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(api_keys, "find", store_away)
+    asyncio.run(identity.require_api_key(request_with(key), web_settings))  # still accepted
+    with pytest.raises(HTTPException) as refused:
+        asyncio.run(identity.require_api_key(request_with("ssa_never-seen"), web_settings))
+    assert refused.value.status_code == 503

@@ -40,7 +40,9 @@ def test_elder_mode_shortens_a_knowledge_answer_and_the_intake_questions_in_engl
     stack.chat(sender, text="hello there, good morning")
     assert "Elder mode is on" in texts(stack.chat(sender, text="elder mode on"))
 
-    answer = stack.chat(sender, text="they told me to move my money to a safe account")
+    # A question about the trick (told as it happens, "they told me to move my money…", it gets
+    # the scam-now warning first: tests/e2e/test_scams.py).
+    answer = stack.chat(sender, text="is there really such a thing as a safe account?")
     assert answer["language"] == "en"
     assert 'There is no "safe account".' in texts(answer)
     assert "The truth:" not in texts(answer) and "Source:" not in texts(answer)

@@ -42,6 +42,7 @@ from bot.launcher.processes import (
 )
 from bot.launcher.training import ensure_model
 from bot.residents import service as residents
+from bot.staff import api_keys
 from bot.transcript.enums import Direction
 from tests.e2e.proxy import TcpProxy
 from tests.e2e.stack import fast_profile, free_port
@@ -206,11 +207,15 @@ async def _resident(clients: list[httpx.AsyncClient], index: int, sender: str) -
     return exchanges
 
 
-async def _everyone(gateways: list[str], senders: list[str]) -> list[list[Exchange]]:
+async def _everyone(gateways: list[str], senders: list[str], settings: Settings) -> list[list[Exchange]]:
     limits = httpx.Limits(max_connections=RESIDENTS, max_keepalive_connections=RESIDENTS)
+    # A program naming its residents (sender) needs an API key.
+    with session_scope(settings) as session:
+        key = api_keys.add(session=session, name=f"topology-{uuid.uuid4().hex[:8]}")
+    headers = {"Authorization": f"Bearer {key}"}
     async with (
-        httpx.AsyncClient(base_url=gateways[0], timeout=180.0, limits=limits) as first,
-        httpx.AsyncClient(base_url=gateways[1], timeout=180.0, limits=limits) as second,
+        httpx.AsyncClient(base_url=gateways[0], timeout=180.0, limits=limits, headers=headers) as first,
+        httpx.AsyncClient(base_url=gateways[1], timeout=180.0, limits=limits, headers=headers) as second,
     ):
         return list(await asyncio.gather(*(_resident([first, second], i, s) for i, s in enumerate(senders))))
 
@@ -232,7 +237,7 @@ def test_a_hundred_residents_across_two_gateways_and_two_rasa_instances_lose_and
 ) -> None:
     run = uuid.uuid4().hex[:6]
     senders = [f"topo-{run}-{i}" for i in range(RESIDENTS)]
-    conversations = asyncio.run(_everyone(topology.gateways, senders))
+    conversations = asyncio.run(_everyone(topology.gateways, senders, topology.settings))
 
     # Both gateways served every resident (turns alternate), so both route alike.
     assert all({e.gateway for e in exchanges} == {0, 1} for exchanges in conversations)

@@ -14,15 +14,22 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.config import Settings
 from bot.db.session import session_scope
 from bot.staff import api_keys
 
 COOKIE = "shuoshi_resident"
+# A key the store confirmed this recently is still accepted while the store is unreachable, so a
+# program's residents get the relay's polite "busy" reply rather than an error; with the store
+# up every request asks it, so a revoked key stops at once.
+KEY_REMEMBERED_SECONDS = 600.0
+_confirmed_at: dict[str, float] = {}
 
 
 @dataclass(frozen=True)
@@ -64,14 +71,27 @@ async def require_api_key(request: Request, settings: Settings) -> None:
             headers={"WWW-Authenticate": "Bearer"},
         )
 
+    digest = hashlib.sha256(key.strip().encode()).hexdigest()
+
     def known() -> bool:
         with session_scope(settings) as session:
             return api_keys.find(session=session, key=key.strip()) is not None
 
-    if not await asyncio.to_thread(known):
+    try:
+        live = await asyncio.to_thread(known)
+    except (OperationalError, InterfaceError) as error:
+        if time.monotonic() - _confirmed_at.get(digest, float("-inf")) < KEY_REMEMBERED_SECONDS:
+            return
+        busy = "the service is busy; please try again shortly"
+        raise HTTPException(status_code=503, detail=busy) from error
+    if not live:
+        _confirmed_at.pop(digest, None)
         raise HTTPException(
             status_code=401, detail="the API key is not valid", headers={"WWW-Authenticate": "Bearer"}
         )
+    if len(_confirmed_at) > 1000:
+        _confirmed_at.clear()
+    _confirmed_at[digest] = time.monotonic()
 
 
 async def existing_resident(request: Request, *, named: str | None) -> WebResident | None:
