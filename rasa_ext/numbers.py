@@ -4,7 +4,8 @@ No classifier learns what a bare number means: "13812345678" or an ID number typ
 outside a form, got whichever answer its digits happened to resemble (a legal-aid answer for a
 phone number, consumer rights for an ID number). Inside a form the form takes the text as the
 answer whatever the intent; outside one the assistant must ask what the resident wants. So:
-- a message that is, once spaces and punctuation are dropped, a phone number or an ID number
+- a message that is, once spaces, punctuation and a label ("手机号", "my number is") are dropped,
+  a phone number or an ID number
   gets the intent `give_number` (confidence 1) and an entity `number_kind` (`phone` or
   `id_number`); the number itself is not copied into an entity, so it is kept nowhere new;
 - a case number anywhere in the message (DT-JF-2026-000123, in any case, full-width or not)
@@ -41,6 +42,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 _NOT_DIGITS = re.compile(r"[\s\-–—_.,，。、:：;；()（）+]")
+# What a number typed on its own may be labelled with: "手机号 159…", "my number is 138…".
+_LABEL = re.compile(
+    r"^\s*(?:我的|俺的|my\s+)?(?:手机号码|手机号|手机|电话号码|电话|号码|联系方式|身份证号码|身份证号|身份证"
+    r"|phone\s+number|phone|mobile|tel|id\s+number|number)\s*(?:是|为|is)?\s*[:：]?",
+    re.IGNORECASE,
+)
 
 
 def _plain(text: str) -> str:
@@ -82,8 +89,8 @@ class NumberMessages(GraphComponent):
         return cls(config)
 
     def bare_number_kind(self, text: str) -> str | None:
-        """`phone` or `id_number` if the text is nothing but one, else None."""
-        digits = _NOT_DIGITS.sub("", _plain(text))
+        """`phone` or `id_number` if the text is nothing but one (perhaps labelled), else None."""
+        digits = _NOT_DIGITS.sub("", _LABEL.sub("", _plain(text), count=1))
         for kind, pattern in self._kinds:
             if pattern.fullmatch(digits):
                 return kind

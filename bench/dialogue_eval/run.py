@@ -132,7 +132,8 @@ SMALL_TALK = {
     "out_of_scope": ("out_of_scope", "utter_out_of_scope"),
 }
 # What else counts as reaching the expected flow (see README.md).
-ALSO_ACCEPTED = {"ask_what_you_want": frozenset({"fallback"})}
+# An erased conversation leaves no tracker to read: only a confirmed "delete my data" does that.
+ALSO_ACCEPTED = {"confirm_yes": frozenset({"erased"})}
 
 
 @dataclass
@@ -272,7 +273,10 @@ def classify(tracker: Mapping[str, Any]) -> str:
     if turn.intent in {"elder_mode_on", "elder_mode_off"}:
         return turn.intent
 
-    # 6. A handler that ran (outside or interrupting a form).
+    # 6. A scam told as it happens, warned about before any answer; then a handler that ran
+    #    (outside or interrupting a form).
+    if any(response.startswith("utter_scam_now") for response in turn.responses):
+        return "scam_check"
     actions = set(turn.actions)
     for flow, handler_actions, _ in HANDLERS:
         if actions & handler_actions:
@@ -581,6 +585,10 @@ def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]
         setup_flow = classify(before) if case.get("setup") else None
         stack.say(sender, case["lang"], text=case["message"])
         tracker = stack.tracker(sender)
+        if users_before and not tracker.get("events"):
+            result.got = "erased"  # the resident's conversation is gone from Rasa's tracker store
+            result.ok = reached(result.expect, result.got)
+            return result
         if _user_events(tracker) <= users_before:
             result.error = "the message never reached Rasa (busy, rate-limited or held back)"
             return result

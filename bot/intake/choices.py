@@ -29,7 +29,7 @@ class Option:
 
 def normalise(text: str) -> str:
     """Lower-case, full-width to half-width, without spaces and punctuation at the ends."""
-    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = unicodedata.normalize("NFKC", text).strip().lower().replace("’", "'")
     return text.strip(" .。,，!！?？、~～:：;；\"'“”‘’()（）[]【】")
 
 
@@ -215,6 +215,16 @@ YES_NO: tuple[Option, ...] = (
             "decline",
             "no",
             "disagree",
+            # Negated English, longer than "agree" and "ok" so that they are read first.
+            "don't agree",
+            "dont agree",
+            "do not agree",
+            "not agree",
+            "don't",
+            "dont",
+            "do not",
+            "not ok",
+            "refuse",
         ),
     ),
 )

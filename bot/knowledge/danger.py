@@ -54,7 +54,8 @@ _ZH_SELF_HARM = _any(
     r"寻死",
     r"(?:死了|死)算了",
     r"一了百了",
-    r"(?:喝|吃)(?:农药|敌敌畏|百草枯|安眠药)",
+    r"(?:喝|吃|吞)了?(?:一|半|整|好几|几)?[瓶把盒板片粒口]?的?(?:农药|敌敌畏|百草枯|安眠药|老鼠药|耗子药)",
+    r"(?:吃|吞)了?(?:一|半|整|好几)[瓶把盒板]的?药",
     r"(?:想|要)(?:跳楼|跳河|跳井|上吊|割腕)",
     r"结束(?:自己的?)?生命",
     r"不如死了",
@@ -71,10 +72,13 @@ _ZH_VIOLENCE = _any(
     r"家暴|家庭暴力|拳打脚踢|动手打|挨打|挨揍|打人|砍人|捅人|杀人",
     rf"被(?:[他她人]|老公|丈夫|男人|媳妇|老婆|儿子|女儿|儿女|家人|父亲|母亲|我爸|我妈|婆婆|公公|后妈|继父|邻居|对象|男朋友|女朋友)?{_ZH_HURT}",
     r"掐(?:我|俺)?(?:的)?脖子|拿刀|动刀|用刀|扇耳光|打骨折|打出血|鼻青脸肿|浑身是伤|身上都是伤|一身伤",
+    r"(?:拿|举|提|握|带|挥)着(?:菜|砍|尖)?刀|持刀",
 )
 _ZH_THREAT = _any(
     r"(?:要|扬言|说要|威胁(?:要|说)?)(?:杀|弄死|砍死|捅死|打死|烧死|害)(?:了)?(?:我|俺|我们|全家|孩子|你)",
     r"(?:杀|弄死|打死|砍死|捅死)(?:了)?(?:我|俺)",
+    # Threats against someone else ("我儿子说他要去砍了那个村长").
+    r"(?:要|说要|扬言|想|准备)去?(?:杀了|杀死|砍了|砍死|捅了|捅死|弄死|打死)",
     r"威胁(?:我|俺)",
     r"恐吓(?:我|俺)",
     r"放火烧|泼汽油|浇汽油",
@@ -107,6 +111,9 @@ _EN_SELF_HARM = _any(
     r"\bbetter off dead\b",
     r"\bno reason to live\b",
     r"\b(?:hurt|harm|cut)(?:ing)? myself\b",
+    r"\b(?:took|swallowed|taken) (?:a (?:whole )?(?:bottle|box|pack) of |all (?:my|the) )"
+    r"(?:pills|tablets|sleeping pills)\b",
+    r"\boverdos",
     r"\bself[- ]?harm",
 )
 _EN_KIN = (
@@ -129,6 +136,7 @@ _EN_THREAT = _any(
     rf"\b(?:kill|murder|stab|burn|hurt) {_EN_PERSON}\b",
     r"\bthreat\w* (?:to )?(?:kill|hurt|stab|burn|beat)\b",
     r"\b(?:has|with|holding|got) a (?:knife|gun|weapon)\b",
+    r"\b(?:going|wants?|threaten\w*) to (?:kill|stab|murder)\b",
     r"\b(?:locked|locks|lock) me (?:in|up)\b",
     r"\b(?:won'?t|will not) let me (?:leave|go out)\b",
     r"\bi(?:'m| am) (?:in danger|scared for my life|not safe)\b",

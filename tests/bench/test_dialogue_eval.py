@@ -210,7 +210,8 @@ def test_a_bare_number_gets_a_question_not_an_answer() -> None:
     legal = tracker([user("13805541234", "faq"), action("action_faq_answer"), bot("借条要写清楚……")])
     assert run.classify(dedicated) == "ask_what_you_want"
     assert run.classify(fallback) == "fallback"
-    assert run.reached("ask_what_you_want", "fallback")
+    # The assistant has a reply of its own for a bare number: "I didn't understand" is not it.
+    assert not run.reached("ask_what_you_want", "fallback")
     assert run.classify(legal) == "faq"
     assert not run.reached("ask_what_you_want", "faq")
 
@@ -615,3 +616,19 @@ def test_the_selector_s_list_of_retrieval_intents_is_not_read_as_an_answer() -> 
         }
     }
     assert run._faq_key(parse) == "faq/fraud_brush"
+
+
+def test_a_scam_told_as_it_happens_counts_as_the_scam_check_even_inside_the_knowledge_action() -> None:
+    warned = tracker(
+        [
+            user("有人打电话说我孙子出车祸了", "faq"),
+            action("action_faq_answer"),
+            bot("⚠ 请先停一停！", "utter_scam_now"),
+        ]
+    )
+    assert run.classify(warned) == "scam_check"
+
+
+def test_an_erased_conversation_counts_only_as_a_confirmed_deletion() -> None:
+    assert run.reached("confirm_yes", "erased")
+    assert not run.reached("confirm_no", "erased")

@@ -240,3 +240,12 @@ def test_asking_for_a_person_in_the_middle_of_a_form_is_not_read_as_an_answer() 
     assert interrupts(Message(text="这个太麻烦了 俺要跟人工说", intent="ask_human", confidence=0.9))
     # A weak guess stays an answer (a name, a village) for the form to read.
     assert not interrupts(Message(text="王人工", intent="ask_human", confidence=0.3))
+
+
+def test_declining_the_privacy_notice_in_english_is_a_no_however_it_is_worded() -> None:
+    from bot.intake import choices
+
+    for declined in ("no I don't agree", "I don’t agree", "i do not agree", "not agree", "I disagree"):
+        assert choices.pick(declined, choices.YES_NO).key == "no", declined
+    for agreed in ("I agree", "yes", "ok", "agree"):
+        assert choices.pick(agreed, choices.YES_NO).key == "yes", agreed

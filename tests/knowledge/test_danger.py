@@ -28,6 +28,13 @@ SELF_HARM, CHILD_OR_ELDER = DangerKind.SELF_HARM, DangerKind.CHILD_OR_ELDER
         ("i get beaten at home", "en", VIOLENCE),
         # Threats and danger now.
         ("邻居扬言要杀了我全家", "zh-Hans", THREAT),
+        # A weapon at hand, a threat against someone else, an overdose taken.
+        ("隔壁那人举着菜刀站在楼下", "zh-Hans", VIOLENCE),
+        ("他持刀堵在我家楼道里", "zh-Hans", VIOLENCE),
+        ("我侄子喝醉了说要去捅死会计", "zh-Hans", THREAT),
+        ("he says he is going to stab the landlord", "en", THREAT),
+        ("我妈刚刚吞了半盒安眠药", "zh-Hans", SELF_HARM),
+        ("i swallowed all my sleeping pills", "en", SELF_HARM),
         ("他把我锁在屋里不让我出门", "zh-Hans", THREAT),
         ("債主說要弄死我", "zh-Hant", THREAT),
         ("the neighbour threatened to kill me", "en", THREAT),
@@ -69,6 +76,8 @@ def test_danger_is_recognised_in_typed_wording(text: str, language: str, kind: D
         "老人买保健品被骗可以打12315吗",
         "邻居在楼道堆东西",
         "调解要收费吗",
+        "医生让我每天吃药",
+        "用菜刀切菜切到手了能报销吗",
         "someone hit me with their car",
         "threatened with arrest if i do not pay",
         "is mediation free",

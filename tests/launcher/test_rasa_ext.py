@@ -375,7 +375,9 @@ print(json.dumps({
     "fullwidth_phone": classified("１３８１２３４５６７８", faq_first),
     "id": classified("34040319800101123X", faq_first),
     "landline": classified("0554-6661234", faq_first),
-    "not_bare": classified("我的电话是13812345678", faq_first),
+    "labelled": classified("我的电话是 139 5540 1188", faq_first),
+    "labelled_en": classified("my number is 13955401188", faq_first),
+    "not_bare": classified("13812345678这个号码天天给我打电话", faq_first),
     "case": classified("帮我查一下dt-jf-2026-000123", faq_first),
     "withdraw_case": classified("撤回 DT-JF-2026-000123", [{"name": "withdraw_case", "confidence": 0.8}]),
     "typed_answer": classified("没有解决，希望重新处理", faq_first, survey),
@@ -395,6 +397,8 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
         ("fullwidth_phone", "phone"),
         ("id", "id_number"),
         ("landline", "phone"),
+        ("labelled", "phone"),
+        ("labelled_en", "phone"),
     ):
         assert result[name] == {
             "intent": "give_number",
