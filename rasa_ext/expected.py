@@ -9,10 +9,11 @@ the classifier, weighs those intents up by a fixed prior and renormalises:
     p'(intent) ∝ p(intent) × prior_weight   if the intent was offered,
     p'(intent) ∝ p(intent)                   otherwise,
 
-and the best offered intent replaces the classifier's choice if it is now the more likely. A
-typed answer that the classifier already half-recognised wins; a real question in the middle
-of a survey ("how do I get legal aid?"), where the offered intents have almost no probability,
-keeps its own intent. With no metadata (training, `rasa test`, a bare REST call) nothing changes.
+and the most likely intent after that is the message's. A typed answer that the classifier
+already half-recognised wins, and one it was unsure of becomes sure; a real question in the
+middle of a survey ("how do I get legal aid?"), where the offered intents have almost no
+probability, keeps its own intent. With no metadata (training, `rasa test`, a bare REST call)
+nothing changes.
 
 Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 """
@@ -74,8 +75,7 @@ class ExpectedIntents(GraphComponent):
         for message in messages:
             expected = set(expected_intents(message.get(METADATA)))
             ranking = message.get(INTENT_RANKING_KEY) or []
-            top = message.get(INTENT) or {}
-            if not expected or not ranking or top.get(INTENT_NAME_KEY) in expected:
+            if not expected or not ranking:
                 continue
             weighed = [
                 {
@@ -90,23 +90,7 @@ class ExpectedIntents(GraphComponent):
             total = sum(item[PREDICTED_CONFIDENCE_KEY] for item in weighed) or 1.0
             for item in weighed:
                 item[PREDICTED_CONFIDENCE_KEY] /= total
-            offered = max(
-                (item for item in weighed if item.get(INTENT_NAME_KEY) in expected),
-                key=lambda item: item[PREDICTED_CONFIDENCE_KEY],
-                default=None,
-            )
-            kept = next(
-                (item for item in weighed if item.get(INTENT_NAME_KEY) == top.get(INTENT_NAME_KEY)), None
-            )
-            if (
-                offered is None
-                or kept is None
-                or offered[PREDICTED_CONFIDENCE_KEY] <= kept[PREDICTED_CONFIDENCE_KEY]
-            ):
-                continue  # the classifier's own choice stands, with its own confidence
-            rest = sorted(
-                (i for i in weighed if i is not offered), key=lambda i: -i[PREDICTED_CONFIDENCE_KEY]
-            )
-            message.set(INTENT, dict(offered), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [offered, *rest], add_to_output=True)
+            weighed.sort(key=lambda item: -item[PREDICTED_CONFIDENCE_KEY])
+            message.set(INTENT, dict(weighed[0]), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, weighed, add_to_output=True)
         return messages

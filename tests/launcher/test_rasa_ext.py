@@ -28,6 +28,7 @@ def in_rasa(script: str, *args: str) -> Any:
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout.strip().splitlines()[-1])
 
+
 SCRIPT = r"""
 import json, sys
 from jsonschema import ValidationError, validate
@@ -383,6 +384,16 @@ print(json.dumps({
     "typed_answer": classified("没有解决，希望重新处理", faq_first, survey),
     "question_in_survey": classified("法律援助怎么申请", question, survey),
     "no_context": classified("没有解决，希望重新处理", faq_first),
+    # Already the classifier's first choice, but unsure: the offered context makes it sure.
+    "unsure_yes": classified(
+        "是的",
+        [
+            {"name": "confirm_delete_my_data", "confidence": 0.44},
+            {"name": "withdraw_confirm", "confidence": 0.37},
+            {"name": "faq", "confidence": 0.19},
+        ],
+        {"expected_intents": ["confirm_delete_my_data", "deny"]},
+    ),
     "forged_metadata": classified("没有解决", faq_first, {"expected_intents": "solved_no"}),
 }, ensure_ascii=False))
 """
@@ -420,13 +431,11 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
     # Typed where the survey offered 解决了 / 部分解决 / 没解决: read as the third button.
     assert result["typed_answer"]["intent"] == "solved_no"
     assert result["typed_answer"]["confidence"] == round(2.0 / 3.7, 3)  # 0.2 x 10, renormalised
-    # A real question in the middle of the survey keeps its own intent and confidence.
-    assert result["question_in_survey"] == {
-        "intent": "faq",
-        "confidence": 0.97,
-        "runner_up": 0.01,
-        "entities": {},
-    }
+    # A real question in the middle of the survey keeps its own intent, a little less sure.
+    assert result["question_in_survey"]["intent"] == "faq"
+    assert result["question_in_survey"]["confidence"] == round(0.97 / (0.97 + 0.1 + 0.1 + 0.01), 3)
+    assert result["unsure_yes"]["intent"] == "confirm_delete_my_data"
+    assert result["unsure_yes"]["confidence"] == round(4.4 / (4.4 + 0.37 + 0.19), 3)
     # Without the gateway's context, or with a malformed one, nothing changes.
     assert result["no_context"]["intent"] == "faq"
     assert result["forged_metadata"]["intent"] == "faq"
