@@ -585,7 +585,7 @@ def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]
         setup_flow = classify(before) if case.get("setup") else None
         stack.say(sender, case["lang"], text=case["message"])
         tracker = stack.tracker(sender)
-        if users_before and not tracker.get("events"):
+        if users_before and not _user_events(tracker):
             result.got = "erased"  # the resident's conversation is gone from Rasa's tracker store
             result.ok = reached(result.expect, result.got)
             return result
