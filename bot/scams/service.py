@@ -300,13 +300,19 @@ def _likeliest_type(result: rules.RuleResult) -> str | None:
 # -- is a typed message someone else's message? ------------------------------------------------
 
 _SMS_BRACKET = re.compile(r"^\s*[【\[［][^】\]］]{1,16}[】\]］]|[【\[［][^】\]］]{1,16}[】\]］]\s*$")
+# A sender's opt-out line. In English only with "reply"/"text" beside it: "I want to unsubscribe"
+# and "opt out of alerts" are a resident's own words to the assistant.
 _UNSUBSCRIBE = re.compile(
-    r"(?i)(回复?|回)\s*(td|t|n|r|0)\s*退订|退订回|拒收请回复|reply (stop|td)|to unsubscribe|opt out"
+    r"(?i)(回复?|回)\s*(td|t|n|r|0)\s*退订|退订回|拒收请回复|(reply|text|txt|send) (stop|td|unsubscribe)\b"
+    r"|(to unsubscribe|to opt[ -]out),? (reply|text|txt|send|click|visit)"
 )
 _CODE = re.compile(r"(?i)(验证码|校验码|动态码|取件码|code)\D{0,6}\d{4,8}")
 _GUARDIAN_CODE = re.compile(
     r"(?i)绑定|綁定|guardian|family code|gave me (the|a) code|^\s*(link (with )?)?code\s*\d{8}\s*$|"
-    r"(my (dad|mum|mom|father|mother|parents?)'?s?|i am the (son|daughter)).{0,20}\bcode\b"
+    r"(my (dad|mum|mom|father|mother|parents?)'?s?|i am the (son|daughter)).{0,20}\bcode\b|"
+    # A family member typing the guardian code they were given (8 digits; bot/scams/guardians.py).
+    r"(i'?m|i am) (the |her |his |their )?(son|daughter|child|grandson|granddaughter)\b.{0,30}\bcode\b|"
+    r"\b(binding|link|linking) code\b|\benter (the |my |a )?code\s*\d{8}\b"
 )
 _MONEY = re.compile(r"(?i)(\d[\d,]*(\.\d+)?\s*(元|块|万|rmb|yuan|usd)|[¥￥$]\s*\d|人民币)")
 _SALUTATION = re.compile(

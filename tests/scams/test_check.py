@@ -280,3 +280,31 @@ def test_sms_framing_links_and_codes_read_as_pasted(text: str) -> None:
 )
 def test_residents_own_questions_do_not_read_as_pasted(text: str) -> None:
     assert not looks_like_pasted_message(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to unsubscribe",
+        "i want to unsubscribe from scam alerts",
+        "please opt out of the warnings for me",
+        "enter code 73829104",
+        "I'm her son, the code is 55201934",
+        "i'm the grandson, my code is 11223344",
+        "here is my binding code 12345678",
+    ],
+)
+def test_a_resident_s_own_words_about_alerts_and_guardian_codes_do_not_read_as_pasted(text: str) -> None:
+    assert not looks_like_pasted_message(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your parcel is held. Pay the fee at http://parcel-fee.example.com. Reply STOP to unsubscribe",
+        "You have won a prize! To opt out reply STOP",
+        "Final notice from your bank: your account is frozen, text STOP to end alerts 0554-1234567",
+    ],
+)
+def test_a_sender_s_opt_out_line_still_reads_as_pasted(text: str) -> None:
+    assert looks_like_pasted_message(text)
