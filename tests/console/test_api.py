@@ -37,6 +37,22 @@ def test_the_case_list_filters_by_status_kind_and_township(
     assert accepted["cases"] == []
 
 
+def _petition_with_a_message(
+    open_case: Callable[..., str], console_settings: Settings, *, sender: str, text: str
+) -> str:
+    """A petition of a web resident, with one message of theirs in its transcript."""
+    from bot.cases import service as cases
+
+    number = open_case("petition", sender=sender)
+    with session_scope(console_settings) as session:
+        case = cases.get_by_number(session=session, number=number)
+        resident = residents.for_channel(session=session, channel="web", external_id=sender)
+        transcript.record(
+            session=session, resident=resident, direction="in", channel="web", text=text, case=case
+        )
+    return number
+
+
 def test_one_case_comes_with_its_transcript_and_events_and_masked_data(
     client: TestClient,
     add_staff: Callable[..., str],
@@ -44,15 +60,7 @@ def test_one_case_comes_with_its_transcript_and_events_and_masked_data(
     open_case: Callable[..., str],
     console_settings: Settings,
 ) -> None:
-    number = open_case("petition", sender="web-77")
-    with session_scope(console_settings) as session:
-        from bot.cases import service as cases
-
-        case = cases.get_by_number(session=session, number=number)
-        resident = residents.for_channel(session=session, channel="web", external_id="web-77")
-        transcript.record(
-            session=session, resident=resident, direction="in", channel="web", text="我要反映", case=case
-        )
+    number = _petition_with_a_message(open_case, console_settings, sender="web-77", text="我要反映")
     headers = token_for(add_staff("li.na", "supervisor"))
 
     body = client.get(f"/api/staff/cases/{number}", headers=headers).json()
@@ -140,20 +148,9 @@ def test_the_transcript_in_the_api_masks_id_and_phone_numbers(
     open_case: Callable[..., str],
     console_settings: Settings,
 ) -> None:
-    number = open_case("petition", sender="web-78")
-    with session_scope(console_settings) as session:
-        from bot.cases import service as cases
-
-        case = cases.get_by_number(session=session, number=number)
-        resident = residents.for_channel(session=session, channel="web", external_id="web-78")
-        transcript.record(
-            session=session,
-            resident=resident,
-            direction="in",
-            channel="web",
-            text="身份证11010519491231002X，电话13900001111",
-            case=case,
-        )
+    number = _petition_with_a_message(
+        open_case, console_settings, sender="web-78", text="身份证11010519491231002X，电话13900001111"
+    )
     headers = token_for(add_staff("li.na", "supervisor"))
 
     body = client.get(f"/api/staff/cases/{number}", headers=headers).json()
