@@ -67,16 +67,22 @@ def rss_mb(pid: int) -> float:
 def serve(model: Path, folder: Path) -> dict[str, float]:
     credentials = folder / "credentials.yml"
     credentials.write_text("rest:\n", encoding="utf-8")
+    # No action server, no tracker store: not the project's endpoints.yml (it needs the launcher's
+    # environment), which `rasa run` would otherwise read from the working directory.
+    endpoints = folder / "endpoints.yml"
+    endpoints.write_text("{}\n", encoding="utf-8")
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
         [str(RASA), "run", "--model", str(model), "--credentials", str(credentials),
-         "--interface", "127.0.0.1", "--port", str(port)],
+         "--endpoints", str(endpoints), "--interface", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         deadline = started + 300
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise SystemExit(f"rasa run ended with {process.returncode} before answering")
             try:
                 # One real turn, so the model is loaded and has answered once.
                 request = urllib.request.Request(
