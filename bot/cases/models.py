@@ -19,7 +19,8 @@ from bot.cases.enums import (
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
 from bot.residents.enums import DEFAULT_LANGUAGE, Channel
-from bot.residents.models import Resident
+from bot.residents.models import ChannelIdentity, Resident
+from bot.residents.reach import unreachable_identities
 from bot.staff.models import StaffUser
 
 
@@ -85,6 +86,11 @@ class Case(Base):
     @property
     def resident_name(self) -> str | None:
         return self.resident.name
+
+    @property
+    def resident_unreachable(self) -> list[ChannelIdentity]:
+        """The resident's chat identities the platform refused (blocked the bot, unfollowed)."""
+        return unreachable_identities(self.resident)
 
 
 class CaseEvent(Base):

@@ -20,7 +20,7 @@ from bot.cases.enums import (
     EventAction,
     ResolutionOutcome,
 )
-from bot.residents.enums import DEFAULT_LANGUAGE, Channel, Language
+from bot.residents.enums import DEFAULT_LANGUAGE, Channel, Language, UnreachableReason
 from bot.residents.privacy import (
     mask_id_number,
     mask_name,
@@ -139,6 +139,16 @@ class CaseRead(BaseModel):
     handle_due: date | None
 
 
+class UnreachableRead(BaseModel):
+    """A channel on which the resident can no longer be written to, and since when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    channel: Channel
+    unreachable_at: datetime
+    unreachable_reason: UnreachableReason | None
+
+
 class CaseDetail(CaseRead):
     """One case for staff: its facts, masked personal data, history and staff notes."""
 
@@ -154,6 +164,8 @@ class CaseDetail(CaseRead):
     closed_at: datetime | None
     extended_days: int | None
     resident_name: MaskedName
+    # Staff see that notices and replies cannot reach the resident there (Telegram: blocked).
+    resident_unreachable: list[UnreachableRead] = []
     events: list[CaseEventRead]
     notes: list[CaseNoteRead]
 

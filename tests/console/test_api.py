@@ -156,3 +156,34 @@ def test_the_transcript_in_the_api_masks_id_and_phone_numbers(
     body = client.get(f"/api/staff/cases/{number}", headers=headers).json()
 
     assert body["transcript"][0]["text"] == "身份证110***********002X，电话*******1111"
+
+
+def _telegram_case_of_a_resident_who_blocked_the_bot(console_settings: Settings) -> str:
+    from bot.cases import service as cases
+    from bot.residents import reach
+    from bot.residents.enums import Channel, UnreachableReason
+    from tests.conftest import build_case_input
+
+    with session_scope(console_settings) as session:
+        resident = residents.for_channel(session=session, channel="telegram", external_id="660001")
+        case = cases.create(session=session, case_in=build_case_input("petition"), resident=resident)
+        reach.mark_unreachable(
+            session=session, channel=Channel.TELEGRAM, external_id="660001", reason=UnreachableReason.BLOCKED
+        )
+        return case.number
+
+
+def test_staff_see_that_the_resident_blocked_the_bot(
+    client: TestClient,
+    add_staff: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    console_settings: Settings,
+) -> None:
+    number = _telegram_case_of_a_resident_who_blocked_the_bot(console_settings)
+    headers = token_for(add_staff("li.na", "supervisor"))
+
+    body = client.get(f"/api/staff/cases/{number}", headers=headers).json()
+
+    [gone] = body["resident_unreachable"]
+    assert (gone["channel"], gone["unreachable_reason"]) == ("telegram", "blocked")
+    assert gone["unreachable_at"]

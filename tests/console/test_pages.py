@@ -14,6 +14,8 @@ from bot.cases.enums import CaseStatus
 from bot.config import Settings
 from bot.db.session import session_scope
 from bot.outbox.models import OutboxItem
+from bot.residents import service as residents
+from bot.residents.models import ChannelIdentity
 from tests.console.conftest import sign_in
 
 
@@ -302,3 +304,27 @@ def test_the_case_pages_transcript_masks_id_and_phone_numbers(
 
     assert "我的电话是*******1111，身份证110***********002X" in page
     assert "13900001111" not in page and "11010519491231002X" not in page
+
+
+def test_the_case_page_says_when_the_resident_blocked_the_bot(
+    client: TestClient,
+    signed_in: Callable[..., str],
+    open_case: Callable[..., str],
+    console_settings: Settings,
+) -> None:
+    from bot.residents import reach
+    from bot.residents.enums import Channel, UnreachableReason
+
+    number = open_case("petition", sender="web-blocked")
+    with session_scope(console_settings) as session:
+        resident = residents.for_channel(session=session, channel="web", external_id="web-blocked")
+        resident.identities.append(ChannelIdentity(channel=Channel.TELEGRAM, external_id="660002"))
+        session.flush()
+        reach.mark_unreachable(
+            session=session, channel=Channel.TELEGRAM, external_id="660002", reason=UnreachableReason.BLOCKED
+        )
+    signed_in("supervisor")
+
+    page = client.get(f"/console/cases/{number}").text
+
+    assert "无法送达" in page and "群众已屏蔽机器人" in page
