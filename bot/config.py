@@ -125,6 +125,9 @@ class TelegramSettings(BaseModel):
     secret_token: SecretStr | None = None
     # Points python-telegram-bot at another Bot API server (a local fake in tests).
     base_url: str | None = None
+    # Telegram's bot-wide limit on messages per second; the outbox dispatchers of every gateway
+    # share it through the store (bot.outbox.budget). Conversation replies are not counted.
+    sends_per_second: int = Field(default=30, ge=1)
 
 
 class ConsoleSettings(BaseModel):

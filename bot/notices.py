@@ -32,6 +32,8 @@ class Notice(StrEnum):
     MAIN_MENU = "main_menu"
     FILE_ATTACHED = "file_attached"
     FILE_REJECTED = "file_rejected"
+    EDITED_MESSAGE = "edited_message"
+    PRIVATE_CHAT_ONLY = "private_chat_only"
     # About a resident's case, through the outbox.
     CASE_ACCEPTED = "case_accepted"
     CASE_REJECTED = "case_rejected"
@@ -62,6 +64,15 @@ _TEXTS: dict[Notice, dict[Language, str]] = {
     Notice.EXPIRED_BUTTON: {
         Language.SIMPLIFIED: "这个按钮已经失效了，请直接打字告诉我，或发送 /menu。",
         Language.ENGLISH: "That button no longer works. Please type your message, or send /menu.",
+    },
+    Notice.EDITED_MESSAGE: {
+        Language.SIMPLIFIED: "我读不到修改过的消息，请把改好的内容重新发一次。",
+        Language.ENGLISH: "I can't read edits. Please send it again as a new message.",
+    },
+    Notice.PRIVATE_CHAT_ONLY: {
+        Language.SIMPLIFIED: "为保护大家的隐私，我只在私聊里提供帮助，请点我的头像单独给我发消息。",
+        Language.ENGLISH: "To keep your matters private, I only help in a private chat. "
+        "Please open a chat with me and write to me there.",
     },
     Notice.UNKNOWN_COMMAND: {
         Language.SIMPLIFIED: "没有这个命令。发送 /menu 看看我能做什么。",

@@ -18,23 +18,28 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from bot import transcript
 from bot.channels.telegram import service as telegram_updates
+from bot.channels.telegram.errors import ResidentUnreachable
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
 from bot.db.clock import db_now
 from bot.db.session import session_scope
 from bot.followups import service as followups
+from bot.outbox import budget
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxStatus
 from bot.outbox.models import OutboxItem
+from bot.residents import reach
 from bot.residents.enums import Channel
 
 logger = logging.getLogger(__name__)
@@ -43,6 +48,7 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 HOUSEKEEPING_EVERY = 3600.0  # seconds
 POSTPONE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+UNREACHABLE_ERROR = "unreachable: the resident blocked the bot"
 BATCH = 50
 
 
@@ -54,7 +60,8 @@ def backoff(attempts: int) -> timedelta:
 class PushChannel(Protocol):
     """A channel that can send to a resident unprompted (Telegram)."""
 
-    async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None: ...
+    async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None:
+        """Sends the replies; raises ResidentUnreachable when the resident blocked the bot."""
 
 
 @dataclass
@@ -65,6 +72,7 @@ class PassReport:
     postponed: int = 0
     retried: int = 0
     failed: int = 0
+    unreachable: int = 0  # the resident blocked the bot: failed at once, for staff to see
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,7 @@ class Dispatcher:
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             ).all()
+            rows = self._within_budget(session, rows, now)
             claimed = []
             for item in rows:
                 item.status, item.claimed_by, item.claimed_at = OutboxStatus.SENDING, self.worker, now
@@ -176,7 +185,29 @@ class Dispatcher:
                 )
             return claimed
 
+    def _within_budget(self, session: Session, rows: Sequence[OutboxItem], now: datetime) -> list[OutboxItem]:
+        """The rows this claim may take: Telegram's share is what is left of the bot-wide budget
+        (bot.outbox.budget); the rest stay pending for a later pass."""
+        if not any(row.channel is Channel.TELEGRAM for row in rows):
+            return list(rows)
+        left = budget.remaining(
+            session=session,
+            channel=Channel.TELEGRAM,
+            per_second=self._settings.telegram.sends_per_second,
+            now=now,
+        )
+        kept = []
+        for row in rows:
+            if row.channel is Channel.TELEGRAM:
+                if not left:
+                    continue
+                left -= 1
+            kept.append(row)
+        return kept
+
     async def _deliver(self, item: _Claimed) -> _Outcome:
+        if item.channel is Channel.TELEGRAM and await asyncio.to_thread(self._unreachable, item):
+            return _Outcome.unreachable()  # the resident blocked the bot: nothing more is sent
         try:
             if "intent" in item.body and await self._rasa.active_form(
                 conversation_id=Relay.conversation_id(item.channel.value, item.recipient)
@@ -193,7 +224,9 @@ class Dispatcher:
             )
             try:
                 await self._telegram.deliver(int(item.recipient), replies, elder_mode=item.elder_mode)
-            except Exception as error:  # any refusal: retried with backoff, then failed
+            except ResidentUnreachable:  # blocked: marked unreachable at once, never retried
+                return _Outcome.unreachable()
+            except Exception as error:  # any other refusal: retried with backoff, then failed
                 return _Outcome.retry(f"{type(error).__name__}: {error}")
             return _Outcome("sent", replies=raw)
         return _Outcome.retry(f"no way to deliver on {item.channel.value} from this gateway")
@@ -207,6 +240,10 @@ class Dispatcher:
             intent=str(item.body["intent"]),
             entities=item.body.get("entities") or {},
         )
+
+    def _unreachable(self, item: _Claimed) -> bool:
+        with session_scope(self._settings) as session:
+            return reach.is_unreachable(session=session, channel=item.channel, external_id=item.recipient)
 
     def _finish(self, item: _Claimed, outcome: _Outcome) -> None:
         with session_scope(self._settings) as session:
@@ -225,6 +262,8 @@ class Dispatcher:
                 row.status, row.due_at, row.attempts = OutboxStatus.PENDING, now + POSTPONE, row.attempts - 1
             elif outcome.field == "awaiting_pickup":
                 row.status = OutboxStatus.AWAITING_PICKUP
+            elif outcome.field == "unreachable":
+                row.status, row.last_error = OutboxStatus.FAILED, outcome.error
             elif item.attempts >= MAX_ATTEMPTS:
                 row.status, row.last_error = OutboxStatus.FAILED, outcome.error
                 outcome.field = "failed"
@@ -238,6 +277,10 @@ class _Outcome:
     field: str  # a PassReport field
     replies: list[dict[str, Any]] | None = None
     error: str | None = None
+
+    @classmethod
+    def unreachable(cls) -> _Outcome:
+        return cls("unreachable", error=UNREACHABLE_ERROR)
 
     @classmethod
     def retry(cls, error: str) -> _Outcome:

@@ -2,7 +2,15 @@
 
 from telegram import ReplyKeyboardMarkup
 
-from bot.channels.telegram.rendering import MAX_TEXT, keyboard, messages, split_text
+from bot.channels.telegram.rendering import (
+    MAX_CALLBACK_DATA,
+    MAX_TEXT,
+    keyboard,
+    messages,
+    split_text,
+    typed_answer,
+)
+from bot.conversation import payloads
 from bot.conversation.relay import Button, Reply
 
 
@@ -47,3 +55,34 @@ def test_the_phone_question_offers_a_one_tap_share_button() -> None:
     english = messages([Reply(text="Your phone?", custom={"ask": "phone"})], elder_mode=False, language="en")
     assert isinstance(english[0].keyboard, ReplyKeyboardMarkup)
     assert english[0].keyboard.keyboard[0][0].text == "📱 Share my phone number"
+
+
+def _signed(payload: str) -> str:
+    return payloads.sign(key="k" * 32, conversation_id="telegram:42", payload=payload)
+
+
+def test_no_button_ever_carries_more_than_telegrams_64_bytes() -> None:
+    long_payload = _signed('/inform{"township": "大通区上窑镇", "village": "上窑村第二村民组"}')
+    assert len(long_payload.encode()) > MAX_CALLBACK_DATA
+    buttons = (
+        Button("上窑村", long_payload),
+        Button("好", _signed("/affirm")),
+        Button("长" * 30, long_payload),
+    )
+
+    markup = keyboard(buttons, elder_mode=False)
+
+    assert markup is not None
+    sent = [key for row in markup.inline_keyboard for key in row]
+    assert all(len(str(key.callback_data).encode()) <= MAX_CALLBACK_DATA for key in sent)
+    # A payload that fits goes as it is; a long one as its title typed back; a title that does
+    # not fit either is left out rather than make Telegram refuse the whole reply.
+    assert [key.text for key in sent] == ["上窑村", "好"]
+    assert typed_answer(str(sent[0].callback_data)) == "上窑村"
+    assert sent[1].callback_data == _signed("/affirm")
+    assert typed_answer(str(sent[1].callback_data)) is None
+
+
+def test_a_reply_whose_only_button_cannot_fit_is_sent_without_a_keyboard() -> None:
+    out = messages([Reply(text="请选择", buttons=(Button("长" * 30, "/x" + "y" * 80),))], elder_mode=False)
+    assert [(m.text, m.keyboard) for m in out] == [("请选择", None)]

@@ -99,9 +99,17 @@ def statuses(settings: Settings) -> Counter[OutboxStatus]:
         return Counter(session.scalars(select(OutboxItem.status)).all())
 
 
+def unlimited(settings: Settings) -> Settings:
+    """Telegram's send budget out of the way (tests of exactly-once, not of the rate)."""
+    return settings.model_copy(
+        update={"telegram": settings.telegram.model_copy(update={"sends_per_second": 100_000})}
+    )
+
+
 async def test_two_dispatchers_send_each_of_500_items_exactly_once(
     store: Settings, http: httpx.AsyncClient
 ) -> None:
+    store = unlimited(store)
     queue(store, 500)
     telegram = RecordingTelegram()
 
@@ -216,3 +224,29 @@ async def test_a_gateway_without_telegram_leaves_telegram_messages_to_one_that_h
 
     assert (await web_only.run_once()).claimed == 0
     assert statuses(store) == Counter({OutboxStatus.PENDING: 3})
+
+
+async def test_two_dispatchers_share_telegrams_30_messages_a_second(
+    store: Settings, http: httpx.AsyncClient
+) -> None:
+    """Two gateways broadcasting a scam warning: together never more than 30 claims in any second."""
+    queue(store, 75)
+    telegram = RecordingTelegram()
+    a, b = dispatcher(store, http, telegram, "a"), dispatcher(store, http, telegram, "b")
+
+    first = await asyncio.gather(a.run_once(limit=50), b.run_once(limit=50))
+
+    assert sum(report.claimed for report in first) == store.telegram.sends_per_second == 30
+    assert len(telegram.delivered) == 30
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while statuses(store)[OutboxStatus.SENT] < 75 and loop.time() < deadline:
+        await asyncio.gather(a.run_once(limit=50), b.run_once(limit=50))
+        await asyncio.sleep(0.05)
+    assert statuses(store) == Counter({OutboxStatus.SENT: 75})
+    assert sorted(Counter(text for _, text in telegram.delivered).values()) == [1] * 75
+    with session_scope(store) as session:
+        claims = sorted(t for t in session.scalars(select(OutboxItem.claimed_at)).all() if t is not None)
+    window = timedelta(seconds=1)
+    busiest = max(sum(1 for t in claims if moment - window < t <= moment) for moment in claims)
+    assert busiest <= 30

@@ -3,7 +3,9 @@
 python-telegram-bot is pointed at it with `base_url`; nothing leaves this machine. It speaks
 enough of the API for our bot: getMe, getUpdates (long polling), setWebhook/deleteWebhook,
 setMyCommands, sendMessage, answerCallbackQuery, editMessageReplyMarkup, sendChatAction,
-getFile and file downloads; `fail_next` makes the next call of a method answer 429 or 5xx.
+getFile and file downloads; `fail_next` makes the next call of a method answer 429, 403 or 5xx;
+`slow_chat` makes sending to one chat take a while (a slow network), so a test can see whether
+other chats are served meanwhile. Calls are recorded when they are answered.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class Call:
     method: str
     params: dict[str, Any]
     ok: bool = True  # False when the fake answered with an error (fail_next)
+    at: float = field(default_factory=time.monotonic)  # when the fake answered it
 
 
 @dataclass
@@ -42,6 +45,8 @@ class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    # chat id → seconds each sendMessage to it takes before it is answered
+    delays: dict[int, float] = field(default_factory=dict)
     # Ids start somewhere new for each fake: update ids are remembered in the shared test database,
     # where another fake's update 1 would make this one's update 1 look like a redelivery.
     _ids: itertools.count[int] = field(
@@ -81,6 +86,41 @@ class FakeTelegram:
             command = content["text"].split()[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return self.push({"message": message})
+
+    def edited(self, user_id: int, text: str, language_code: str | None = "zh-hans") -> dict[str, Any]:
+        """Queues an edit of an earlier private message from `user_id`."""
+        now = int(time.time())
+        return self.push(
+            {
+                "edited_message": {
+                    "message_id": next(self._ids),
+                    "date": now - 30,
+                    "edit_date": now,
+                    "chat": {"id": user_id, "type": "private", "first_name": "张"},
+                    "from": self.user(user_id, language_code),
+                    "text": text,
+                }
+            }
+        )
+
+    def group_message(
+        self, chat_id: int, user_id: int, text: str, language_code: str | None = "zh-hans"
+    ) -> dict[str, Any]:
+        """Queues a message from `user_id` in the group `chat_id` (a negative id, as Telegram's)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "supergroup", "title": "小区群"},
+            "from": self.user(user_id, language_code),
+            "text": text,
+        }
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self.push({"message": message})
+
+    def slow_chat(self, chat_id: int, seconds: float) -> None:
+        with self._lock:
+            self.delays[chat_id] = seconds
 
     def callback(self, user_id: int, data: str, language_code: str | None = "zh-hans") -> dict[str, Any]:
         """Queues a press of an inline button carrying `data`."""
@@ -136,8 +176,14 @@ class FakeTelegram:
         """The chat's messages once there are at least `count` of them."""
         return list(self.wait_for(lambda: (m := self.sent(chat_id)) and len(m) >= count and m, timeout))
 
-    def fail_next(self, method: str, status: int, retry_after: int | None = None) -> None:
-        body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"fake failure {status}"}
+    def fail_next(
+        self, method: str, status: int, retry_after: int | None = None, description: str | None = None
+    ) -> None:
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": status,
+            "description": description or f"fake failure {status}",
+        }
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
         with self._lock:
@@ -148,6 +194,9 @@ class FakeTelegram:
     async def _api(self, request: Request) -> Response:
         method = request.path_params["method"]
         params = await _params(request)
+        delay = self.delays.get(int(params.get("chat_id") or 0), 0.0) if method == "sendMessage" else 0.0
+        if delay:
+            await asyncio.sleep(delay)
         with self._lock:
             failure = self.failures.get(method, []).pop(0) if self.failures.get(method) else None
             self.calls.append(Call(method, params, ok=failure is None))

@@ -3,6 +3,11 @@
 Long polling by default; in webhook mode the gateway's ASGI app receives the updates (checking
 Telegram's secret token) and puts them on the application's update queue. Every text, button
 press and command goes through the relay like any other channel; this module only translates.
+
+Updates are handled concurrently, each chat in its own order (ordering.py). Only private chats
+are served: in a group the assistant says once that it works in a private chat, and nothing else.
+An edited message is not a new turn. A resident who blocked the bot is marked unreachable at the
+first 403 (bot.residents.reach), and reachable again when they write.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,12 +35,16 @@ from bot import notices
 from bot.cases import attachments
 from bot.cases.attachments import AttachmentLimits, AttachmentRejected
 from bot.channels.telegram import rendering, service
+from bot.channels.telegram.errors import ResidentUnreachable
+from bot.channels.telegram.ordering import ChatOrderedProcessor
 from bot.config import Settings
 from bot.conversation.payloads import ForgedPayload
 from bot.conversation.relay import Inbound, InvalidMessage, Outcome, Relay, Reply
 from bot.db.session import session_scope
 from bot.language import Language, from_hint
+from bot.residents import reach
 from bot.residents import service as residents
+from bot.residents.enums import Channel, UnreachableReason
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +76,10 @@ COMMAND_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "privacy": {"zh": "隐私说明", "en": "Privacy notice"},
     "delete_my_data": {"zh": "删除我的个人信息", "en": "Delete my personal data"},
 }
+# The update types the bot handles; Telegram sends no others (polling and webhook alike).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+# Groups told once that the assistant works in private chats (per gateway; at most that many kept).
+GROUPS_TOLD_MAX = 10_000
 SEND_ATTEMPTS = 4
 ELDER_PAUSE = 1.5  # seconds between two messages of one reply in elder mode
 
@@ -79,13 +92,17 @@ class TelegramChannel:
             raise ValueError("TELEGRAM__TOKEN is not set")
         self._settings = settings
         self._relay = relay
+        self._groups_told: set[int] = set()
         self.application = self._build()
 
     def _build(self) -> Application[Any, Any, Any, Any, Any, Any]:
         telegram = self._settings.telegram
         assert telegram.token is not None
         builder = (
-            Application.builder().token(telegram.token.get_secret_value()).rate_limiter(AIORateLimiter())
+            Application.builder()
+            .token(telegram.token.get_secret_value())
+            .rate_limiter(AIORateLimiter())
+            .concurrent_updates(ChatOrderedProcessor())
         )
         if telegram.base_url:
             builder = builder.base_url(f"{telegram.base_url.rstrip('/')}/bot")
@@ -93,7 +110,9 @@ class TelegramChannel:
         if telegram.mode == "webhook":
             builder = builder.updater(None)
         application = builder.build()
-        application.add_handler(TypeHandler(Update, self.once_only), group=-1)
+        application.add_handler(TypeHandler(Update, self.once_only), group=-2)
+        application.add_handler(TypeHandler(Update, self.private_only), group=-1)
+        application.add_handler(MessageHandler(filters.UpdateType.EDITED, self.on_edit))
         for command in COMMANDS:
             application.add_handler(CommandHandler(command, self.on_command))
         application.add_handler(CommandHandler("language", self.on_language_command))
@@ -116,10 +135,14 @@ class TelegramChannel:
         if telegram.mode == "webhook":
             assert telegram.webhook_url is not None, "TELEGRAM__WEBHOOK_URL is required in webhook mode"
             secret = telegram.secret_token.get_secret_value() if telegram.secret_token else None
-            await self.application.bot.set_webhook(telegram.webhook_url, secret_token=secret)
+            await self.application.bot.set_webhook(
+                telegram.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
         else:
             assert self.application.updater is not None
-            await self.application.updater.start_polling(poll_interval=0.0, timeout=10)
+            await self.application.updater.start_polling(
+                poll_interval=0.0, timeout=10, allowed_updates=ALLOWED_UPDATES
+            )
 
     async def stop(self) -> None:
         if self.application.updater is not None and self.application.updater.running:
@@ -141,14 +164,50 @@ class TelegramChannel:
     # -- handlers -----------------------------------------------------------------------------
 
     async def once_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Stops a redelivered update before any handler sees it."""
-        if not await asyncio.to_thread(self._first_delivery, update.update_id):
+        """Stops a redelivered update before any handler sees it; a resident who writes in private
+        can be reached again (they may have unblocked the bot)."""
+        chat, user = update.effective_chat, update.effective_user
+        writer = str(user.id) if user is not None and chat is not None and chat.type == chat.PRIVATE else None
+        if not await asyncio.to_thread(self._first_delivery, update.update_id, writer):
             logger.info("telegram: update %s delivered again; ignored", update.update_id)
             raise ApplicationHandlerStop
 
-    def _first_delivery(self, update_id: int) -> bool:
+    def _first_delivery(self, update_id: int, writer: str | None) -> bool:
         with session_scope(self._settings) as session:
-            return service.first_delivery(session=session, update_id=update_id)
+            first = service.first_delivery(session=session, update_id=update_id)
+            if first and writer is not None:
+                reach.mark_reachable(session=session, channel=Channel.TELEGRAM, external_id=writer)
+            return first
+
+    async def private_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Outside a private chat nothing is answered (a case list must never reach a group); the
+        group is told once, in the writer's language, to write in private."""
+        chat = update.effective_chat
+        if chat is None or chat.type == chat.PRIVATE:
+            return
+        if update.callback_query is not None:
+            await update.callback_query.answer()
+        elif update.effective_message is not None and chat.id not in self._groups_told:
+            if len(self._groups_told) >= GROUPS_TOLD_MAX:
+                self._groups_told.clear()
+            self._groups_told.add(chat.id)
+            user = update.effective_user
+            language = from_hint(user.language_code if user else None) or Language.SIMPLIFIED
+            text = notices.text(notices.Notice.PRIVATE_CHAT_ONLY, language)
+            await self._send(chat.id, rendering.TelegramMessage(text))
+        raise ApplicationHandlerStop
+
+    async def on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message: not a new turn (Rasa would read it twice); ask for it again."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        language = await self._relay.language_of(
+            channel=CHANNEL, sender=str(user.id), hint=user.language_code
+        )
+        await self._send(
+            message.chat_id, rendering.TelegramMessage(notices.text(notices.Notice.EDITED_MESSAGE, language))
+        )
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message."""
@@ -189,9 +248,16 @@ class TelegramChannel:
         if query is None or user is None:
             return
         await query.answer()  # always, so the button stops spinning
-        inbound = Inbound(
-            channel=CHANNEL, sender=str(user.id), payload=query.data or "", language_hint=user.language_code
-        )
+        data = query.data or ""
+        typed = rendering.typed_answer(data)
+        if typed is not None:  # a button whose payload was too long for Telegram: its title, typed
+            inbound = Inbound(
+                channel=CHANNEL, sender=str(user.id), text=typed, language_hint=user.language_code
+            )
+        else:
+            inbound = Inbound(
+                channel=CHANNEL, sender=str(user.id), payload=data, language_hint=user.language_code
+            )
         await self._relay_and_reply(update, inbound)
 
     async def on_language_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -334,12 +400,25 @@ class TelegramChannel:
                 if attempt == SEND_ATTEMPTS:
                     raise
                 await asyncio.sleep(_seconds(error.retry_after))
+            except Forbidden as error:  # blocked by the resident: no retry can help
+                await asyncio.to_thread(self._mark_blocked, chat_id)
+                raise ResidentUnreachable(chat_id, error.message) from error
             except BadRequest:
                 raise  # retrying cannot fix a malformed message
             except NetworkError:  # 5xx and connection failures
                 if attempt == SEND_ATTEMPTS:
                     raise
                 await asyncio.sleep(0.5 * 2 ** (attempt - 1))
+
+    def _mark_blocked(self, chat_id: int) -> None:
+        logger.info("telegram: chat %s blocked the bot; marked unreachable", chat_id)
+        with session_scope(self._settings) as session:
+            reach.mark_unreachable(
+                session=session,
+                channel=Channel.TELEGRAM,
+                external_id=str(chat_id),
+                reason=UnreachableReason.BLOCKED,
+            )
 
 
 def _seconds(retry_after: Any) -> float:

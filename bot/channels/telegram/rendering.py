@@ -6,6 +6,7 @@ escaping can go wrong.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from telegram import (
@@ -18,7 +19,14 @@ from telegram import (
 
 from bot.conversation.relay import Button, Reply
 
+logger = logging.getLogger(__name__)
+
 MAX_TEXT = 4096
+# Telegram refuses a whole message if any button's callback_data is longer than this (UTF-8 bytes).
+MAX_CALLBACK_DATA = 64
+# A button whose signed payload does not fit carries its title instead, sent back as typed text;
+# the relay reads a typed title of an offered button as the press (bot.conversation.answers).
+TYPED_PREFIX = "t:"
 # Buttons per row: short titles go two to a row, long ones (or elder mode) one to a row.
 SHORT_TITLE = 8
 
@@ -80,13 +88,42 @@ def keyboard(buttons: tuple[Button, ...], *, elder_mode: bool) -> InlineKeyboard
         return None
     rows: list[list[InlineKeyboardButton]] = []
     for button in buttons:
-        key = InlineKeyboardButton(button.title, callback_data=button.payload)
+        data = callback_data(button)
+        if data is None:
+            continue
+        key = InlineKeyboardButton(button.title, callback_data=data)
         fits = not elder_mode and rows and len(rows[-1]) == 1 and len(rows[-1][0].text) <= SHORT_TITLE
         if fits and len(button.title) <= SHORT_TITLE:
             rows[-1].append(key)
         else:
             rows.append([key])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def callback_data(button: Button) -> str | None:
+    """What the button sends back, within Telegram's 64 bytes: the signed payload if it fits, else
+    the title as a typed answer, else nothing (the button is left out, the reply still goes)."""
+    if _fits(button.payload):
+        return button.payload
+    typed = TYPED_PREFIX + button.title
+    logger.warning(
+        "telegram: a button's payload is %d bytes (limit %d); sent as its title",
+        len(button.payload.encode()),
+        MAX_CALLBACK_DATA,
+    )
+    if _fits(typed):
+        return typed
+    logger.warning("telegram: a button's title is too long as well; the button is left out")
+    return None
+
+
+def typed_answer(data: str) -> str | None:
+    """The title a too-long button carried (see `callback_data`), or None for a signed payload."""
+    return data.removeprefix(TYPED_PREFIX) if data.startswith(TYPED_PREFIX) else None
+
+
+def _fits(data: str) -> bool:
+    return 0 < len(data.encode()) <= MAX_CALLBACK_DATA
 
 
 def messages(replies: list[Reply], *, elder_mode: bool, language: str = "zh-Hans") -> list[TelegramMessage]:
