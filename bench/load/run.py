@@ -1,5 +1,6 @@
-"""Load bench: simulated residents running the scripted mix through `/api/chat`, and the same
-mix straight to bare Rasa's REST channel with the same model, in the same run.
+"""Load bench: simulated residents running the scripted mix through `/api/chat`, the same mix
+on Telegram (through a local fake Bot API server that the gateway long-polls), and straight to
+bare Rasa's REST channel with the same model, in the same run.
 
     .venv/bin/python -m bench.load                      # 10, 50 and 200 residents at once
     .venv/bin/python -m bench.load --residents 20 --conversations 2
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import math
 import os
@@ -39,6 +41,7 @@ from bot.launcher.processes import Service, all_services, rasa_run_command, stop
 from bot.launcher.training import ensure_model
 from bot.residents import service as residents
 from bot.staff import api_keys
+from tests.fakes.telegram_api import FakeTelegram
 
 BUSY = ("系统正忙", "The service is busy", "系統正忙")
 TIMEOUT = 180.0
@@ -82,12 +85,19 @@ class Level:
 
 
 class Target:
-    """Where turns go: the gateway's /api/chat, or bare Rasa's REST channel."""
+    """Where turns go: the gateway's /api/chat, Telegram, or bare Rasa's REST channel."""
 
     name = ""
 
     def __init__(self, url: str) -> None:
         self.url = url
+
+    def sender(self, run_id: str, residents: int, number: int, round_: int) -> str:
+        return f"load-{run_id}-{residents}-{number}-{round_}"
+
+    def turn_ms(self, sender: str, started: float) -> float:
+        """How long the turn took, from sending to the last reply."""
+        return (time.perf_counter() - started) * 1000
 
     async def send(
         self, http: httpx.AsyncClient, sender: str, turn: Turn, previous: list[dict[str, Any]]
@@ -123,6 +133,91 @@ class Gateway(Target):
         return response.status_code, replies
 
 
+class TelegramResidents(Target):
+    """Residents on Telegram: each turn is an update on the fake Bot API server, which the
+    gateway long-polls like Telegram's; the turn's replies are the messages the gateway sends to
+    that chat until none has come for QUIET seconds (not counted in the turn's time). A message
+    that comes after its resident's last turn was over is late: counted as an error, as it would
+    have been read out of order."""
+
+    name = "Telegram"
+    QUIET = 0.5
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        super().__init__(f"http://127.0.0.1:{fake.port}")
+        self.fake = fake
+        self._ids = itertools.count(7_000_000_000 + uuid.uuid4().int % 10**8)
+        self._arrived: dict[int, asyncio.Event] = {}
+        self._last_at: dict[str, float] = {}
+        self._counted: dict[int, int] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        fake.on_send = self._on_send
+
+    def sender(self, run_id: str, residents: int, number: int, round_: int) -> str:
+        return str(next(self._ids))
+
+    def _on_send(self, chat_id: int) -> None:  # the fake's thread
+        event, loop = self._arrived.get(chat_id), self._loop
+        if event is not None and loop is not None:
+            loop.call_soon_threadsafe(event.set)
+
+    def turn_ms(self, sender: str, started: float) -> float:
+        return (self._last_at.get(sender, time.perf_counter()) - started) * 1000
+
+    async def send(
+        self, http: httpx.AsyncClient, sender: str, turn: Turn, previous: list[dict[str, Any]]
+    ) -> tuple[int, list[dict[str, Any]]]:
+        self._loop = asyncio.get_running_loop()
+        chat = int(sender)
+        event = self._arrived.setdefault(chat, asyncio.Event())
+        before = len(self.fake.sent_to(chat))
+        event.clear()
+        payload = self.button(previous, turn.press) if turn.press else None
+        if payload is not None:
+            self.fake.callback(chat, payload, language_code=None)
+        else:
+            self.fake.message(chat, text=turn.text or turn.press, language_code=None)
+        try:
+            await asyncio.wait_for(event.wait(), TIMEOUT)
+        except TimeoutError:
+            return 504, []
+        self._last_at[sender] = time.perf_counter()
+        count = len(self.fake.sent_to(chat))
+        while True:  # the rest of this turn's messages
+            event.clear()
+            if len(self.fake.sent_to(chat)) == count:
+                try:
+                    await asyncio.wait_for(event.wait(), self.QUIET)
+                except TimeoutError:
+                    break
+            now = len(self.fake.sent_to(chat))
+            if now != count:
+                count, self._last_at[sender] = now, time.perf_counter()
+        self._counted[chat] = count
+        return 200, [_as_reply(message) for message in self.fake.sent_to(chat)[before:count]]
+
+    def late_messages(self) -> list[str]:
+        """Chats that got messages after their resident's last turn was over."""
+        return [
+            f"chat {chat}: {len(self.fake.sent_to(chat)) - counted} late message(s)"
+            for chat, counted in self._counted.items()
+            if len(self.fake.sent_to(chat)) != counted
+        ]
+
+
+def _as_reply(message: dict[str, Any]) -> dict[str, Any]:
+    """A Telegram message as a reply of /api/chat: its text and inline buttons."""
+    markup = message.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    buttons = [
+        {"title": key.get("text"), "payload": key.get("callback_data")}
+        for row in markup.get("inline_keyboard", [])
+        for key in row
+    ]
+    return {"text": message.get("text"), "buttons": buttons}
+
+
 class BareRasa(Target):
     name = "bare Rasa"
 
@@ -147,12 +242,14 @@ async def _conversation(
         except (httpx.HTTPError, ValueError) as error:
             level.error(f"{sender} turn {number}: {type(error).__name__}: {error}")
             continue
-        level.latencies_ms.append((time.perf_counter() - started) * 1000)
+        level.latencies_ms.append(target.turn_ms(sender, started))
         level.turns += 1
         said = "\n".join(str(m.get("text") or "") for m in replies)
         if status != 200:
             level.error(f"{sender} turn {number}: HTTP {status}")
-        elif isinstance(target, Gateway) and (not said.strip() or any(b in said for b in BUSY)):
+        elif isinstance(target, (Gateway, TelegramResidents)) and (
+            not said.strip() or any(b in said for b in BUSY)
+        ):
             level.error(f"{sender} turn {number}: {said[:120]!r}")
         previous = replies
         if think:
@@ -184,7 +281,7 @@ async def run_level(
     async def resident(number: int) -> None:
         for round_ in range(conversations):
             script = script_for(number + round_, mix)
-            sender = f"load-{run_id}-{residents}-{number}-{round_}"
+            sender = target.sender(run_id, residents, number, round_)
             if script.files_a_case:
                 intake_senders.append(sender)
             await _conversation(http, target, sender, script, level, think)
@@ -197,12 +294,12 @@ async def run_level(
     return level, intake_senders
 
 
-def cases_filed(settings: Settings, senders: list[str]) -> list[int]:
-    """How many cases each of these web-chat residents has in the store."""
+def cases_filed(settings: Settings, senders: list[str], channel: str = "web") -> list[int]:
+    """How many cases each of these residents (web chat, or Telegram) has in the store."""
     counts = []
     with session_scope(settings) as session:
         for sender in senders:
-            resident = residents.find_by_channel(session=session, channel="web", external_id=sender)
+            resident = residents.find_by_channel(session=session, channel=channel, external_id=sender)
             counts.append(
                 0
                 if resident is None
@@ -285,6 +382,26 @@ def _fmt1(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:,.1f}"
 
 
+def telegram_markdown(pairs: list[tuple[Level, Level]]) -> str:
+    """Telegram beside /api/chat, level by level (same run, same installation)."""
+    lines = [
+        "| residents at once | channel | turns | p50 ms | p95 ms | turns/s | errors | p50 vs /api/chat |"
+        " intakes → cases |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for web, telegram in pairs:
+        for level, label in ((web, "/api/chat"), (telegram, "Telegram")):
+            ratio = f"{telegram.p50 / web.p50:.2f}×" if level is telegram and web.p50 else ""
+            exact = sum(1 for n in level.cases_per_intake if n == 1)
+            cases = f"{level.intakes} → {exact} with exactly one" if level.intakes else ""
+            lines.append(
+                f"| {level.residents} | {label} | {level.turns} | {_fmt(level.p50)} | "
+                f"{_fmt(level.percentile(95))} | {level.turns_per_second:.1f} | {level.errors} | "
+                f"{ratio} | {cases} |"
+            )
+    return "\n".join(lines)
+
+
 def markdown(levels: list[tuple[Level, Level | None]], memory: dict[str, tuple[float, float]]) -> str:
     lines = [
         "| residents at once | target | turns | p50 ms | p95 ms | p99 ms | turns/s | errors | "
@@ -338,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.0, help="seconds a resident waits between turns")
     parser.add_argument("--database-url", default=None, help="case store (default: SQLite under var/)")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare-Rasa comparison")
+    parser.add_argument("--no-telegram", action="store_true", help="skip the Telegram scenario")
     parser.add_argument(
         "--skip", nargs="*", default=[], help="leave scripts out of the mix, by name (e.g. 'dispute intake')"
     )
@@ -345,6 +463,11 @@ def main(argv: list[str] | None = None) -> int:
     mix = tuple(s for s in MIX if not any(skip in s.name for skip in args.skip))
 
     var_dir = Path(tempfile.mkdtemp(prefix="shuoshi-load-"))
+    # Telegram's servers, faked on this machine; the gateway long-polls it as it would Telegram.
+    fake = None if args.no_telegram else FakeTelegram().start()
+    telegram: dict[str, Any] = (
+        {} if fake is None else {"token": "123456:LOAD-BENCH", "base_url": f"http://127.0.0.1:{fake.port}"}
+    )
     settings = Settings(
         var_dir=var_dir,
         rasa={"port": free_port()},
@@ -352,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         gateway={"port": free_port(), "rate_limit_per_minute": 10_000},
         database={"url": args.database_url},
         dispatcher={"enabled": False},
+        telegram=telegram,
         log_level="WARNING",
     ).with_secrets()
     ensure_model(settings)
@@ -362,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     services = installation + ([bare_service] if bare_service else [])
     print(f"Starting the installation and bare Rasa (logs in {var_dir / 'log'})...", flush=True)
     results: list[tuple[Level, Level | None]] = []
+    on_telegram: list[tuple[Level, Level]] = []
     try:
         for service in services:
             service.start(settings.project_dir)
@@ -370,7 +495,9 @@ def main(argv: list[str] | None = None) -> int:
             api_key = api_keys.add(session=session, name="bench-load")
         gateway = Gateway(f"http://127.0.0.1:{settings.gateway.port}", api_key=api_key)
         bare = None if bare_service is None else BareRasa(f"http://127.0.0.1:{bare_port}")
-        for target in filter(None, (gateway, bare)):  # warm both up: the first turns load TensorFlow graphs
+        residents_on_telegram = None if fake is None else TelegramResidents(fake)
+        # Warm every target up: the first turns load TensorFlow graphs.
+        for target in filter(None, (gateway, residents_on_telegram, bare)):
             asyncio.run(run_level(target, residents=len(mix), run_id="warm", mix=mix))
         for count in args.residents:
             print(f"{count} residents at once...", flush=True)
@@ -381,7 +508,16 @@ def main(argv: list[str] | None = None) -> int:
             if bare is not None and bare_service is not None:
                 against, _ = measure([bare_service], bare, **load)
             results.append((measured, against))
-            for level in filter(None, (measured, against)):
+            telegram_level = None
+            if residents_on_telegram is not None:
+                telegram_level, telegram_intakes = measure(installation, residents_on_telegram, **load)
+                telegram_level.cases_per_intake = cases_filed(settings, telegram_intakes, channel="telegram")
+                await_late = residents_on_telegram.QUIET * 4
+                time.sleep(await_late)  # anything still coming now came out of order
+                for late in residents_on_telegram.late_messages():
+                    telegram_level.error(late)
+                on_telegram.append((measured, telegram_level))
+            for level in filter(None, (measured, telegram_level, against)):
                 print(
                     f"  {level.target}: {level.turns} turns, p50 {level.p50:.0f} ms, "
                     f"p95 {level.percentile(95):.0f} ms, {level.turns_per_second:.1f} turns/s, "
@@ -391,8 +527,12 @@ def main(argv: list[str] | None = None) -> int:
         memory = {service.name: process_memory_mb(service) for service in services}
     finally:
         stop_all(services)
+        if fake is not None:
+            fake.stop()
 
     table = markdown(results, memory)
+    if on_telegram:
+        table += "\n\nTelegram beside /api/chat:\n\n" + telegram_markdown(on_telegram)
     print("\n" + table)
     out = settings.project_dir / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
@@ -401,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "levels": [[asdict(g), asdict(b) if b else None] for g, b in results],
+                "telegram": [asdict(t) for _, t in on_telegram],
                 "memory_mb": memory,
                 "args": vars(args),
             },
@@ -408,7 +549,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     print(f"\nRaw figures: {path}")
-    failed = any(g.errors or (g.intakes and any(n != 1 for n in g.cases_per_intake)) for g, _ in results)
+    measured_levels = [g for g, _ in results] + [t for _, t in on_telegram]
+    failed = any(g.errors or (g.intakes and any(n != 1 for n in g.cases_per_intake)) for g in measured_levels)
     return 1 if failed else 0
 
 

@@ -47,6 +47,10 @@ class FakeTelegram:
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     # chat id → seconds each sendMessage to it takes before it is answered
     delays: dict[int, float] = field(default_factory=dict)
+    # chat id → the messages sent to it, in order (what `sent` finds, without scanning every call)
+    by_chat: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Called (from the fake's thread) with the chat id after each message sent to it.
+    on_send: Callable[[int], None] | None = None
     # Ids start somewhere new for each fake: update ids are remembered in the shared test database,
     # where another fake's update 1 would make this one's update 1 look like a redelivery.
     _ids: itertools.count[int] = field(
@@ -159,6 +163,11 @@ class FakeTelegram:
                 and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
             ]
 
+    def sent_to(self, chat_id: int) -> list[dict[str, Any]]:
+        """The messages sent to one chat, in order (cheap: for the load bench)."""
+        with self._lock:
+            return list(self.by_chat.get(chat_id, ()))
+
     def called(self, method: str) -> list[dict[str, Any]]:
         with self._lock:
             return [c.params for c in self.calls if c.method == method]
@@ -200,8 +209,12 @@ class FakeTelegram:
         with self._lock:
             failure = self.failures.get(method, []).pop(0) if self.failures.get(method) else None
             self.calls.append(Call(method, params, ok=failure is None))
+            if failure is None and method == "sendMessage":
+                self.by_chat.setdefault(int(params.get("chat_id") or 0), []).append(params)
         if failure is not None:
             return JSONResponse(failure[1], status_code=failure[0])
+        if method == "sendMessage" and self.on_send is not None:
+            self.on_send(int(params.get("chat_id") or 0))
         if method == "getUpdates":
             return _ok(await self._get_updates(params))
         return _ok(self._answer(method, params))
