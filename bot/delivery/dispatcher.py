@@ -119,16 +119,20 @@ class Dispatcher:
     async def run_forever(self, *, interval: float) -> None:
         last_housekeeping = float("-inf")
         while True:
+            pause = interval
             try:
                 report = await self.run_once()
                 if report.claimed:
                     logger.info("dispatcher: %s", report)
+                    # More may be waiting (a broadcast): come back when the send budget's second
+                    # is over rather than after the whole interval.
+                    pause = min(interval, budget.WINDOW.total_seconds())
                 if time.monotonic() - last_housekeeping > HOUSEKEEPING_EVERY:
                     await asyncio.to_thread(self.housekeeping)
                     last_housekeeping = time.monotonic()
             except Exception:  # the loop must outlive a bad pass; the next one tries again
                 logger.exception("dispatcher: pass failed")
-            await asyncio.sleep(interval)
+            await asyncio.sleep(pause)
 
     def housekeeping(self) -> None:
         """Forgets what the retention settings say to forget."""
