@@ -3,7 +3,8 @@
 One pass: turn due surveys into outbox items; claim due items (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, so several dispatchers never take the same row; SQLite's write lock serialises the
 claim); render items that need Rasa through `trigger_intent` in the resident's own conversation;
-deliver on the resident's channel (Telegram now; web chat through `GET /api/chat/pending`);
+deliver on the resident's channel (Telegram; WeChat within its 48-hour window or by template
+message; web chat through `GET /api/chat/pending`);
 record the outcome. A failed delivery is retried with backoff, then marked failed for staff to
 see. An item claimed by a dispatcher that died is released after CLAIM_TIMEOUT.
 
@@ -26,6 +27,7 @@ from sqlalchemy import select, update
 
 from bot import transcript
 from bot.channels.telegram import service as telegram_updates
+from bot.channels.wechat import service as wechat_pushes
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
@@ -57,6 +59,20 @@ class PushChannel(Protocol):
     async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None: ...
 
 
+class WindowedChannel(Protocol):
+    """A channel that may write freely only for a while after the resident last wrote, and
+    otherwise only some kinds of message (WeChat: 48 hours, then template messages)."""
+
+    async def deliver_unprompted(
+        self, openid: str, replies: list[Reply], *, elder_mode: bool, language: str, kind: str
+    ) -> str: ...
+
+
+class Undeliverable(Exception):
+    """No way to reach the resident with this item; trying again will not help (the text says
+    why, for staff)."""
+
+
 @dataclass
 class PassReport:
     claimed: int = 0
@@ -76,6 +92,7 @@ class _Claimed:
     attempts: int
     language: str
     elder_mode: bool
+    kind: str
 
 
 class Dispatcher:
@@ -86,16 +103,22 @@ class Dispatcher:
         rasa: RasaClient,
         relay: Relay,
         telegram: PushChannel | None = None,
+        wechat: WindowedChannel | None = None,
         worker: str | None = None,
     ) -> None:
         self._settings = settings
         self._rasa = rasa
         self._relay = relay
         self._telegram = telegram
+        self._wechat = wechat
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         # What this dispatcher can deliver: web chat always (the page picks it up), Telegram only
         # from a gateway that runs Telegram.
-        self.channels = [Channel.WEB] + ([Channel.TELEGRAM] if telegram is not None else [])
+        self.channels = (
+            [Channel.WEB]
+            + ([Channel.TELEGRAM] if telegram is not None else [])
+            + ([Channel.WECHAT] if wechat is not None else [])
+        )
 
     async def run_once(self, *, limit: int = BATCH) -> PassReport:
         """One pass over what is due."""
@@ -128,9 +151,12 @@ class Dispatcher:
             cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
             purged = transcript.purge(session=session, older_than=cutoff)
             forgotten = telegram_updates.forget_old(session=session)
+            forgotten += wechat_pushes.forget_old(session=session)
         if purged or forgotten:
             logger.info(
-                "housekeeping: %d old messages deleted, %d Telegram update ids forgotten", purged, forgotten
+                "housekeeping: %d old messages deleted, %d Telegram/WeChat update ids forgotten",
+                purged,
+                forgotten,
             )
 
     # -- steps --------------------------------------------------------------------------------
@@ -172,6 +198,7 @@ class Dispatcher:
                         item.attempts,
                         item.resident.language,
                         bool(item.resident.elder_mode),
+                        item.kind.value,
                     )
                 )
             return claimed
@@ -194,6 +221,23 @@ class Dispatcher:
             try:
                 await self._telegram.deliver(int(item.recipient), replies, elder_mode=item.elder_mode)
             except Exception as error:  # any refusal: retried with backoff, then failed
+                return _Outcome.retry(f"{type(error).__name__}: {error}")
+            return _Outcome("sent", replies=raw)
+        if item.channel is Channel.WECHAT and self._wechat is not None:
+            replies = self._relay.render(
+                raw, channel=item.channel.value, sender=item.recipient, language=item.language
+            )
+            try:
+                await self._wechat.deliver_unprompted(
+                    item.recipient,
+                    replies,
+                    elder_mode=item.elder_mode,
+                    language=item.language,
+                    kind=item.kind,
+                )
+            except Undeliverable as error:
+                return _Outcome("failed", replies=raw, error=str(error)[:1000])
+            except Exception as error:
                 return _Outcome.retry(f"{type(error).__name__}: {error}")
             return _Outcome("sent", replies=raw)
         return _Outcome.retry(f"no way to deliver on {item.channel.value} from this gateway")
@@ -225,6 +269,8 @@ class Dispatcher:
                 row.status, row.due_at, row.attempts = OutboxStatus.PENDING, now + POSTPONE, row.attempts - 1
             elif outcome.field == "awaiting_pickup":
                 row.status = OutboxStatus.AWAITING_PICKUP
+            elif outcome.field == "failed":  # undeliverable: retrying cannot help
+                row.status, row.last_error = OutboxStatus.FAILED, outcome.error
             elif item.attempts >= MAX_ATTEMPTS:
                 row.status, row.last_error = OutboxStatus.FAILED, outcome.error
                 outcome.field = "failed"
