@@ -70,6 +70,7 @@ class FakeWeChat:
     last_acted: dict[str, float] = field(default_factory=dict)
     failures: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     tokens_issued: list[str] = field(default_factory=list)
+    unfollowed: set[str] = field(default_factory=set)
     # MsgIds start somewhere new for each fake: they are remembered in the shared test database.
     _ids: itertools.count[int] = field(
         default_factory=lambda: itertools.count(random.randrange(10**15, 10**18))
@@ -131,9 +132,13 @@ class FakeWeChat:
         return Delivery(answers, sent_at, answered_at)
 
     def push(self, openid: str, msg_type: str, *, acts: bool = True, **fields: Any) -> Delivery:
-        if acts:
-            with self._lock:
+        with self._lock:
+            if acts:
                 self.last_acted[openid] = time.time()
+            if fields.get("Event") == "unsubscribe":
+                self.unfollowed.add(openid)
+            elif fields.get("Event") == "subscribe":
+                self.unfollowed.discard(openid)
         return self.post(self.xml(openid, msg_type, **fields))
 
     def text(self, openid: str, content: str, msg_id: int | None = None) -> Delivery:
@@ -228,6 +233,8 @@ class FakeWeChat:
             failure = self.failures.get(path, []).pop(0) if self.failures.get(path) else None
         if failure is None and not self._valid(request.query_params.get("access_token")):
             failure = (200, {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"})
+        if failure is None and body.get("touser") in self.unfollowed:
+            failure = (200, {"errcode": 43004, "errmsg": "require subscribe"})
         if failure is None and path == "/cgi-bin/message/custom/send":
             with self._lock:
                 acted = self.last_acted.get(str(body.get("touser")))
