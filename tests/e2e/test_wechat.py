@@ -53,7 +53,7 @@ def settings_for(wechat: FakeWeChat, *, encrypted: bool) -> WechatSettings:
 def wechat(stack: Stack) -> Iterator[FakeWeChat]:
     fake = FakeWeChat().start()
     gateway = stack.extra_gateway(wechat=settings_for(fake, encrypted=False))
-    fake.server_url = f"http://127.0.0.1:{gateway.port}/wechat"
+    fake.server_url = gateway.ready_url.replace("/healthz", "/wechat")
     yield fake
     gateway.stop()
     fake.stop()
@@ -64,7 +64,7 @@ def safe_mode(stack: Stack) -> Iterator[FakeWeChat]:
     """A second account's worth of gateway, in encrypted mode, on its own fake."""
     fake = FakeWeChat(encrypted=True).start()
     gateway = stack.extra_gateway(wechat=settings_for(fake, encrypted=True))
-    fake.server_url = f"http://127.0.0.1:{gateway.port}/wechat"
+    fake.server_url = gateway.ready_url.replace("/healthz", "/wechat")
     yield fake
     gateway.stop()
     fake.stop()
