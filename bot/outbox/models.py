@@ -36,7 +36,8 @@ class OutboxItem(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     attempts: Mapped[int] = mapped_column(default=0)
     due_at: Mapped[datetime] = mapped_column(server_default=utcnow(), index=True)
-    claimed_at: Mapped[datetime | None]
+    # Indexed: the Telegram send budget counts what all dispatchers claimed in the last second.
+    claimed_at: Mapped[datetime | None] = mapped_column(index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)

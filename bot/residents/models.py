@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bot.actors import Actor
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
-from bot.residents.enums import DEFAULT_LANGUAGE, Channel
+from bot.residents.enums import DEFAULT_LANGUAGE, Channel, UnreachableReason
 
 
 class Resident(Base):
@@ -64,8 +64,16 @@ class ChannelIdentity(Base):
     # within 48 hours of that (bot/channels/wechat).
     last_inbound_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    # Set when the platform refused a message because the resident blocked the bot or unfollowed;
+    # nothing is sent here on the assistant's own until the resident writes again (bot.residents.reach).
+    unreachable_at: Mapped[datetime | None]
+    unreachable_reason: Mapped[UnreachableReason | None] = mapped_column(enum_column(UnreachableReason))
 
     resident: Mapped[Resident] = relationship(back_populates="identities")
+
+    @property
+    def reachable(self) -> bool:
+        return self.unreachable_at is None
 
 
 class Guardianship(Base):

@@ -20,7 +20,10 @@ REASON = (
 
 
 def test_a_survey_that_could_not_reach_a_wechat_resident_shows_with_the_reason(
-    client: TestClient, signed_in: Callable[..., str], open_case: Callable[..., str], console_settings: Settings
+    client: TestClient,
+    signed_in: Callable[..., str],
+    open_case: Callable[..., str],
+    console_settings: Settings,
 ) -> None:
     number = open_case(sender="web-undelivered")
     with session_scope(console_settings) as session:

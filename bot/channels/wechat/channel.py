@@ -32,7 +32,9 @@ from bot.db.clock import db_now
 from bot.db.session import session_scope
 from bot.delivery.dispatcher import Undeliverable
 from bot.language import Language
+from bot.residents import reach
 from bot.residents import service as residents
+from bot.residents.enums import Channel, UnreachableReason
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +124,8 @@ class WeChatChannel:
                 return False
             if pushed.msg_type != "event" or pushed.event in ACTIVE_EVENTS:
                 residents.note_inbound(session=session, channel=CHANNEL, external_id=pushed.from_user)
+                # Following again, or writing: reachable again if an unfollow had marked it not.
+                reach.mark_reachable(session=session, channel=Channel.WECHAT, external_id=pushed.from_user)
             return True
 
     async def drain(self, timeout: float = 10.0) -> None:
@@ -185,7 +189,14 @@ class WeChatChannel:
 
     def _unsubscribed(self, openid: str) -> None:
         """The resident unfollowed: nothing can reach them any more until they follow again."""
-        logger.info("wechat: a resident unfollowed")
+        with session_scope(self._settings) as session:
+            reach.mark_unreachable(
+                session=session,
+                channel=Channel.WECHAT,
+                external_id=openid,
+                reason=UnreachableReason.UNSUBSCRIBED,
+            )
+        logger.info("wechat: a resident unfollowed; marked unreachable")
 
     async def _evidence(self, openid: str, media_id: str | None) -> None:
         """A photo: kept as evidence on the resident's open case, if there is one."""
@@ -256,6 +267,8 @@ class WeChatChannel:
                 openid, replies, elder_mode=elder_mode, language=language, kind=kind
             )
         except NotFollowing as error:
+            # The unfollow event never came (or came to a gateway that was down): note it now.
+            await asyncio.to_thread(self._unsubscribed, openid)
             raise Undeliverable("WeChat: the resident no longer follows the account") from error
 
     async def _unprompted(
