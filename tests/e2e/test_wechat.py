@@ -24,7 +24,9 @@ from bot.db.clock import db_now
 from bot.db.session import session_scope
 from bot.outbox.enums import OutboxKind, OutboxStatus
 from bot.outbox.models import OutboxItem
+from bot.residents import reach
 from bot.residents import service as residents
+from bot.residents.enums import Channel
 from bot.residents.models import ChannelIdentity
 from bot.staff import auth
 from bot.staff import service as staff_accounts
@@ -371,12 +373,36 @@ def test_outside_the_48_hours_a_notice_goes_as_a_template_and_a_survey_tells_sta
     ]
 
 
-def test_after_unfollowing_nothing_is_sent_and_staff_see_why(
+def unreachable(stack: Stack, openid: str) -> bool:
+    with session_scope(stack.settings) as session:
+        return reach.is_unreachable(session=session, channel=Channel.WECHAT, external_id=openid)
+
+
+def test_after_unfollowing_nothing_is_sent_until_the_resident_follows_again(
     stack: Stack, wechat: FakeWeChat, openid: str, staff_headers: dict[str, str]
 ) -> None:
     say(wechat, openid, "你好")
     number = open_case(stack, openid)
     wechat.event(openid, "unsubscribe")
+    wechat.wait_for(lambda: unreachable(stack, openid), timeout=10)
+    texts_before = len(wechat.texts(openid))
+    transition(stack, staff_headers, number, {"to": "accepted"})
+    time.sleep(2)  # four dispatcher passes
+
+    assert [i for i in outbox_items(stack, number) if i.channel == "wechat"] == []
+    assert len(wechat.texts(openid)) == texts_before
+    assert wechat.sent(openid, "/cgi-bin/message/template/send") == []
+    wechat.event(openid, "subscribe")
+    wechat.wait_for_texts(openid, texts_before + 1)
+    assert not unreachable(stack, openid)
+
+
+def test_an_unfollow_wechat_reports_on_sending_fails_the_item_at_once_and_marks_the_resident(
+    stack: Stack, wechat: FakeWeChat, openid: str, staff_headers: dict[str, str]
+) -> None:
+    say(wechat, openid, "你好")
+    number = open_case(stack, openid)
+    wechat.unfollowed.add(openid)  # the unsubscribe push never reached us
     transition(stack, staff_headers, number, {"to": "accepted"})
 
     notice = wechat.wait_for(
@@ -385,6 +411,7 @@ def test_after_unfollowing_nothing_is_sent_and_staff_see_why(
     )
     assert notice.attempts == 1  # given up at once: retrying cannot reach an unfollower
     assert notice.last_error is not None and "no longer follows" in notice.last_error
+    assert unreachable(stack, openid)
 
 
 # -- the encrypted (safe) mode ------------------------------------------------------------------
