@@ -22,6 +22,12 @@ def test_buttons_become_numbered_options_and_the_typed_number_is_the_press() -> 
     assert pressed_by_typing("2", offered) == "/survey_unsolved"
 
 
+def test_titles_that_carry_their_number_are_not_numbered_twice() -> None:
+    reply = Reply("您同意吗？", (Button("1 同意", "/affirm~x"), Button("2 不同意", "/deny~y")))
+
+    assert messages([reply], language="zh-Hans") == ["您同意吗？\n\n1. 同意\n2. 不同意\n（回复数字即可）"]
+
+
 def test_english_options_say_so_in_english() -> None:
     [text] = messages([Reply("Solved?", (Button("Yes", "/a"),))], language="en")
 

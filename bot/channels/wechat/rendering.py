@@ -4,10 +4,14 @@ press, bot/conversation/answers.py)."""
 
 from __future__ import annotations
 
+import re
+
 from bot.conversation.relay import Reply
 
 # A customer-service text may hold about 2048 bytes; UTF-8 Chinese is 3 bytes a character.
 MAX_BYTES = 2000
+# Some titles carry their number already ("1 同意"): numbered again by position, not twice.
+_NUMBER = re.compile(r"^\s*\d{1,2}(?:\s*[.、:：)）]\s*|\s+)")  # "1 同意", "2. 不同意"; not "110报警"
 HINT = {"zh": "（回复数字即可）", "en": "(reply with the number)"}
 SHARE_PHONE = {"zh": "请直接输入您的手机号。", "en": "Please type your phone number."}
 
@@ -18,7 +22,7 @@ def _key(language: str) -> str:
 
 def options(titles: list[str], language: str) -> str:
     """ "1. 已解决\n2. 没解决\n（回复数字即可）"."""
-    lines = [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
+    lines = [f"{number}. {_NUMBER.sub('', title)}" for number, title in enumerate(titles, start=1)]
     return "\n".join([*lines, HINT[_key(language)]])
 
 
