@@ -21,7 +21,9 @@ async def dispatch_once(settings: Settings) -> PassReport:
         if telegram is not None:
             await telegram.application.initialize()
         try:
-            dispatcher = Dispatcher(settings=settings, rasa=rasa, relay=relay, telegram=telegram, wechat=wechat)
+            dispatcher = Dispatcher(
+                settings=settings, rasa=rasa, relay=relay, telegram=telegram, wechat=wechat
+            )
             return await dispatcher.run_once()
         finally:
             if telegram is not None:
