@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 from pydantic import SecretStr
 
 from bot.config import WechatSettings
@@ -30,11 +32,27 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
+def probe(url: str, until: threading.Event, seen: list[float]) -> None:
+    """The same gateway's /livez during the burst: what any request waits for on this machine."""
+    while not until.is_set():
+        started = time.monotonic()
+        httpx.get(url, timeout=30)
+        seen.append((time.monotonic() - started) * 1000)
+        time.sleep(0.1)
+
+
 def level(wechat: FakeWeChat, residents: int) -> str:
     stamp = int(time.time())
     openids = [f"oBench{stamp}_{residents}_{n}" for n in range(residents)]
+    done, livez = threading.Event(), []
+    prober = threading.Thread(
+        target=probe, args=(wechat.server_url.replace("/wechat", "/livez"), done, livez)
+    )
+    prober.start()
     with ThreadPoolExecutor(max_workers=residents) as pool:
         deliveries = list(pool.map(lambda o: wechat.text(o, "你好"), openids))
+    done.set()
+    prober.join()
     first = {o: wechat.wait_for(lambda o=o: wechat.sent(o), timeout=300)[0].at for o in openids}
     acks = [(d.answered_at - d.sent_at) * 1000 for d in deliveries if d.answered_at is not None]
     replies = [(first[o] - d.sent_at) * 1000 for o, d in zip(openids, deliveries, strict=True)]
@@ -42,7 +60,8 @@ def level(wechat: FakeWeChat, residents: int) -> str:
     before = sum(first[o] < d.answered_at for o, d in zip(openids, deliveries, strict=True) if d.answered_at)
     return (
         f"| {residents} | {statistics.median(acks):.0f} | {pct(acks, 0.95):.0f} | {max(acks):.0f} | "
-        f"{retried} | {before} | {statistics.median(replies):.0f} | {pct(replies, 0.95):.0f} |"
+        f"{retried} | {before} | {statistics.median(replies):.0f} | {pct(replies, 0.95):.0f} | "
+        f"{statistics.median(livez):.0f} |"
     )
 
 
@@ -67,9 +86,9 @@ def main() -> None:
             wechat.wait_for(lambda: wechat.sent("oBenchWarmup"), timeout=120)
             print(
                 "| residents at once | ack p50 ms | ack p95 ms | ack max ms | retried by WeChat | "
-                "reply before ack | first reply p50 ms | first reply p95 ms |"
+                "reply before ack | first reply p50 ms | first reply p95 ms | /livez p50 ms meanwhile |"
             )
-            print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+            print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
             for residents in args.residents:
                 print(level(wechat, residents), flush=True)
             gateway.stop()

@@ -65,7 +65,9 @@ class WeChatChannel:
             else None
         )
         self.api = WeChatApi(settings=settings, http=http)
+        # One lock per resident with pushes in hand (and how many), so theirs go in arrival order.
         self._locks: dict[str, asyncio.Lock] = {}
+        self._queued: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- the server URL -----------------------------------------------------------------------
@@ -109,11 +111,11 @@ class WeChatChannel:
         ):
             raise crypto.InvalidSignature("the timestamp is missing or more than 5 minutes off")
 
-    async def receive(self, pushed: Pushed) -> None:
-        """Records the push (once, whatever WeChat retries) and handles it in the background."""
-        if not await asyncio.to_thread(self._first_delivery, pushed):
-            logger.info("wechat: push delivered again; ignored")
-            return
+    def accept(self, pushed: Pushed) -> None:
+        """Takes a checked push to handle in the background; the caller answers WeChat at once
+        (nothing here waits, not even for the store: "success" must beat WeChat's 5 seconds
+        however busy the store and Rasa are)."""
+        self._queued[pushed.from_user] = self._queued.get(pushed.from_user, 0) + 1
         task = asyncio.create_task(self._in_order(pushed))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -140,15 +142,21 @@ class WeChatChannel:
     # -- handling a push ----------------------------------------------------------------------
 
     async def _in_order(self, pushed: Pushed) -> None:
-        lock = self._locks.setdefault(pushed.from_user, asyncio.Lock())
+        openid = pushed.from_user
+        lock = self._locks.setdefault(openid, asyncio.Lock())
         try:
             async with lock:
-                await self._handle(pushed)
+                # Recorded once whatever WeChat retries, and whichever gateway it reaches.
+                if await asyncio.to_thread(self._first_delivery, pushed):
+                    await self._handle(pushed)
+                else:
+                    logger.info("wechat: push delivered again; ignored")
         except Exception:  # a background task: nobody else would see it
             logger.exception("wechat: error while handling a push")
         finally:
-            if not lock.locked():
-                self._locks.pop(pushed.from_user, None)
+            self._queued[openid] -= 1
+            if not self._queued[openid]:
+                del self._queued[openid], self._locks[openid]
 
     async def _handle(self, pushed: Pushed) -> None:
         openid = pushed.from_user

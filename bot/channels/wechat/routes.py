@@ -1,7 +1,8 @@
 """The server URL WeChat pushes to: GET checks it once (echostr), POST brings every message.
 
-A POST is answered "success" as soon as its signature is checked and the push is recorded, well
-within WeChat's 5 seconds; the replies follow through the customer-service API (channel.py).
+A POST is answered "success" as soon as its signature is checked (and in safe mode the body
+decrypted), well within WeChat's 5 seconds; recording it (once) and the replies follow in the
+background, through the customer-service API (channel.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,6 @@ async def push(request: Request) -> PlainTextResponse:
         return PlainTextResponse("forbidden", status_code=403)
     except (InvalidPush, UnicodeDecodeError):
         return PlainTextResponse("not a WeChat message", status_code=400)
-    await channel.receive(pushed)
+    channel.accept(pushed)
     # "success" (not an empty reply) tells WeChat no passive reply follows and not to retry.
     return PlainTextResponse("success")
