@@ -28,6 +28,7 @@ from bot.residents import reach
 from bot.residents import service as residents
 from bot.residents.enums import Channel
 from bot.residents.models import ChannelIdentity
+from bot.scams import alerts
 from bot.staff import auth
 from bot.staff import service as staff_accounts
 from bot.staff.enums import StaffRole
@@ -324,6 +325,28 @@ def test_the_survey_arrives_and_is_answered_by_number(
     with session_scope(stack.settings) as session:
         assert cases.get_by_number(session=session, number=number).status is CaseStatus.IN_PROGRESS
     assert any("已受理" in t for t in wechat.texts(openid))  # the status notices came too
+
+
+def test_a_subscriber_on_wechat_receives_a_published_scam_warning(
+    stack: Stack, wechat: FakeWeChat, openid: str
+) -> None:
+    wechat.event(openid, "CLICK", key="ALERTS")
+    where = wechat.wait_for_texts(openid, 1)[0]
+    assert "已订阅洛河镇的防骗预警" in say(wechat, openid, option(where, "洛河镇"))
+
+    with session_scope(stack.settings) as session:
+        alerts.publish(
+            session=session,
+            staff=None,
+            text="近期有人冒充社保局打电话，要求老人转账激活医保卡",
+            fraud_type="elder_insurance",
+            townships=["洛河镇"],
+        )
+
+    warning = wechat.wait_for(
+        lambda: next((t for t in wechat.texts(openid) if "冒充社保局" in t), None), timeout=60
+    )
+    assert "防骗预警" in warning
 
 
 def outbox_items(stack: Stack, number: str) -> list[OutboxItem]:
