@@ -1,4 +1,4 @@
-"""The gateway: one ASGI app for web chat, the health check and (later) Telegram and the console."""
+"""The gateway: one ASGI app for web chat, the health check, Telegram, WeChat and the console."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from bot.channels.telegram.bot import TelegramChannel
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.web.routes import router as web_router
 from bot.channels.web.scam_check import router as scam_router
+from bot.channels.wechat.channel import WeChatChannel
+from bot.channels.wechat.routes import router as wechat_router
 from bot.config import Settings, load_settings
 from bot.console.setup import install as install_console
 from bot.conversation.payloads import ForgedPayload
@@ -77,7 +79,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             if app.state.telegram is not None:
                 await app.state.telegram.start()
-            dispatcher = Dispatcher(settings=settings, rasa=rasa, relay=relay, telegram=app.state.telegram)
+            app.state.wechat = (
+                WeChatChannel(settings=settings, relay=relay, http=http) if settings.wechat.enabled else None
+            )
+            dispatcher = Dispatcher(
+                settings=settings,
+                rasa=rasa,
+                relay=relay,
+                telegram=app.state.telegram,
+                wechat=app.state.wechat,
+            )
             task = (
                 asyncio.create_task(dispatcher.run_forever(interval=settings.dispatcher.interval))
                 if settings.dispatcher.enabled
@@ -92,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         await task
                 if app.state.telegram is not None:
                     await app.state.telegram.stop()
+                if app.state.wechat is not None:
+                    await app.state.wechat.drain()
 
     app = FastAPI(title="Shuoshi gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_middleware(BodySizeLimit)
@@ -138,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(web_router)
     app.include_router(telegram_router)
+    app.include_router(wechat_router)
     app.include_router(scam_router)
     install_console(app)
     return app

@@ -32,6 +32,8 @@ _SECRET_SETTINGS = frozenset(
         "ACTIONS__SECRET",
         "GATEWAY__IDENTITY_KEY",
         "TELEGRAM__SECRET_TOKEN",
+        "WECHAT__APP_SECRET",
+        "WECHAT__AES_KEY",
     }
 )
 
@@ -130,6 +132,29 @@ class TelegramSettings(BaseModel):
     sends_per_second: int = Field(default=30, ge=1)
 
 
+class WechatSettings(BaseModel):
+    """A WeChat Official Account (公众号); the channel is on when app_id, app_secret and token are set."""
+
+    app_id: str | None = None
+    app_secret: SecretStr | None = None
+    # The server URL's token (3-32 letters and digits), as entered in the account's settings.
+    token: SecretStr | None = None
+    # The 43-character EncodingAESKey: set it for the encrypted (safe) mode, which every push
+    # must then use; unset, pushes come in plain text (signed, but the body is not).
+    aes_key: SecretStr | None = None
+    # WeChat's API; a local fake in tests.
+    api_base_url: str = "https://api.weixin.qq.com"
+    # Template messages for what the assistant sends after the 48-hour window has closed: outbox
+    # kind (status_notice, survey, survey_reminder, staff_reply, scam_alert, guardian_notice) →
+    # template id. A kind without one cannot reach a resident who has not written for 48 hours;
+    # staff see such items as failed, with the reason.
+    templates: dict[str, str] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.app_id and self.app_secret and self.token)
+
+
 class ConsoleSettings(BaseModel):
     """The staff console at /console."""
 
@@ -181,6 +206,7 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     tracker: TrackerSettings = TrackerSettings()
     telegram: TelegramSettings = TelegramSettings()
+    wechat: WechatSettings = WechatSettings()
     dispatcher: DispatcherSettings = DispatcherSettings()
     transcript: TranscriptSettings = TranscriptSettings()
     district: DistrictSettings = DistrictSettings()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bot.cases.models
 import bot.channels.telegram.models
+import bot.channels.wechat.models
 import bot.followups.models
 import bot.outbox.models
 import bot.residents.models
@@ -23,6 +24,7 @@ MODEL_MODULES = (
     bot.outbox.models,
     bot.followups.models,
     bot.channels.telegram.models,
+    bot.channels.wechat.models,
     bot.staff.models,
     bot.scams.models,
 )

@@ -1,7 +1,7 @@
 """The relay input channel: how the gateway talks to Rasa.
 
 Rasa's own REST channel accepts anyone who can reach it. This one answers only requests that
-carry the shared secret (`X-Shuoshi-Secret`), records the real channel (telegram, web,
+carry the shared secret (`X-Shuoshi-Secret`), records the real channel (telegram, wechat, web,
 terminal) as the input channel, and reports a failure as HTTP 500 instead of an empty reply, so
 the gateway can tell the resident the service is busy rather than say nothing.
 
@@ -29,7 +29,7 @@ speedups.apply()
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Shuoshi-Secret"  # noqa: S105 - the header's name, not a secret
-CHANNELS = {"web", "telegram", "terminal", "followup"}
+CHANNELS = {"web", "telegram", "wechat", "terminal", "followup"}
 
 
 class RelayInput(RestInput):

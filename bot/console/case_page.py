@@ -16,6 +16,8 @@ from bot.cases.enums import CaseStatus
 from bot.cases.models import Attachment, Case
 from bot.cases.schemas import CaseDetail, TranscriptLine
 from bot.cases.transitions import allowed_targets
+from bot.outbox import service as outbox
+from bot.outbox.models import OutboxItem
 from bot.staff import audit
 from bot.staff import service as staff_service
 from bot.staff.audit import AuditAction
@@ -35,6 +37,8 @@ class CaseView:
     days_left: int | None
     overdue: bool
     revealed: dict[str, str | None] = field(default_factory=dict)
+    # What the assistant could not deliver about this case (e.g. WeChat's 48-hour window), and why.
+    undelivered: Sequence[OutboxItem] = ()
 
 
 def case_view(*, session: Session, case: Case, staff: StaffUser) -> CaseView:
@@ -63,6 +67,7 @@ def case_view(*, session: Session, case: Case, staff: StaffUser) -> CaseView:
         due=due,
         days_left=None if due is None else (due - today).days,
         overdue=is_overdue(case, today),
+        undelivered=outbox.failed(session=session, case=case),
     )
 
 

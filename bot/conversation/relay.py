@@ -32,7 +32,7 @@ from bot.scams import service as scams
 
 logger = logging.getLogger(__name__)
 
-CHANNELS = frozenset({"web", "telegram", "terminal"})
+CHANNELS = frozenset({"web", "telegram", "wechat", "terminal"})
 # Seconds between attempts to record a turn Rasa has already answered while the store is away.
 RECORD_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 # What a case store that went away raises (refused, dropped, timed out, locked).

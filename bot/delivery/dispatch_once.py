@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from bot.channels.telegram.bot import TelegramChannel
+from bot.channels.wechat.channel import WeChatChannel
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import Relay
@@ -16,10 +17,14 @@ async def dispatch_once(settings: Settings) -> PassReport:
         rasa = RasaClient(settings=settings, http=http)
         relay = Relay(settings=settings, rasa=rasa)
         telegram = TelegramChannel(settings=settings, relay=relay) if settings.telegram.token else None
+        wechat = WeChatChannel(settings=settings, relay=relay, http=http) if settings.wechat.enabled else None
         if telegram is not None:
             await telegram.application.initialize()
         try:
-            return await Dispatcher(settings=settings, rasa=rasa, relay=relay, telegram=telegram).run_once()
+            dispatcher = Dispatcher(
+                settings=settings, rasa=rasa, relay=relay, telegram=telegram, wechat=wechat
+            )
+            return await dispatcher.run_once()
         finally:
             if telegram is not None:
                 await telegram.application.shutdown()

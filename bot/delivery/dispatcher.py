@@ -3,7 +3,8 @@
 One pass: turn due surveys into outbox items; claim due items (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, so several dispatchers never take the same row; SQLite's write lock serialises the
 claim); render items that need Rasa through `trigger_intent` in the resident's own conversation;
-deliver on the resident's channel (Telegram now; web chat through `GET /api/chat/pending`);
+deliver on the resident's channel (Telegram; WeChat within its 48-hour window or by template
+message; web chat through `GET /api/chat/pending`);
 record the outcome. A failed delivery is retried with backoff, then marked failed for staff to
 see. An item claimed by a dispatcher that died is released after CLAIM_TIMEOUT.
 
@@ -29,6 +30,7 @@ from sqlalchemy.orm import Session
 from bot import transcript
 from bot.channels.telegram import service as telegram_updates
 from bot.channels.telegram.errors import ResidentUnreachable
+from bot.channels.wechat import service as wechat_pushes
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
@@ -48,7 +50,7 @@ CLAIM_TIMEOUT = timedelta(minutes=5)
 HOUSEKEEPING_EVERY = 3600.0  # seconds
 POSTPONE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
-UNREACHABLE_ERROR = "unreachable: the resident blocked the bot"
+UNREACHABLE_ERROR = "unreachable: the resident blocked the bot or unfollowed the account"
 BATCH = 50
 
 
@@ -62,6 +64,20 @@ class PushChannel(Protocol):
 
     async def deliver(self, chat_id: int, replies: list[Reply], *, elder_mode: bool) -> None:
         """Sends the replies; raises ResidentUnreachable when the resident blocked the bot."""
+
+
+class WindowedChannel(Protocol):
+    """A channel that may write freely only for a while after the resident last wrote, and
+    otherwise only some kinds of message (WeChat: 48 hours, then template messages)."""
+
+    async def deliver_unprompted(
+        self, openid: str, replies: list[Reply], *, elder_mode: bool, language: str, kind: str
+    ) -> str: ...
+
+
+class Undeliverable(Exception):
+    """No way to reach the resident with this item; trying again will not help (the text says
+    why, for staff)."""
 
 
 @dataclass
@@ -84,6 +100,7 @@ class _Claimed:
     attempts: int
     language: str
     elder_mode: bool
+    kind: str
 
 
 class Dispatcher:
@@ -94,16 +111,22 @@ class Dispatcher:
         rasa: RasaClient,
         relay: Relay,
         telegram: PushChannel | None = None,
+        wechat: WindowedChannel | None = None,
         worker: str | None = None,
     ) -> None:
         self._settings = settings
         self._rasa = rasa
         self._relay = relay
         self._telegram = telegram
+        self._wechat = wechat
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         # What this dispatcher can deliver: web chat always (the page picks it up), Telegram only
         # from a gateway that runs Telegram.
-        self.channels = [Channel.WEB] + ([Channel.TELEGRAM] if telegram is not None else [])
+        self.channels = (
+            [Channel.WEB]
+            + ([Channel.TELEGRAM] if telegram is not None else [])
+            + ([Channel.WECHAT] if wechat is not None else [])
+        )
 
     async def run_once(self, *, limit: int = BATCH) -> PassReport:
         """One pass over what is due."""
@@ -140,9 +163,12 @@ class Dispatcher:
             cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
             purged = transcript.purge(session=session, older_than=cutoff)
             forgotten = telegram_updates.forget_old(session=session)
+            forgotten += wechat_pushes.forget_old(session=session)
         if purged or forgotten:
             logger.info(
-                "housekeeping: %d old messages deleted, %d Telegram update ids forgotten", purged, forgotten
+                "housekeeping: %d old messages deleted, %d Telegram/WeChat update ids forgotten",
+                purged,
+                forgotten,
             )
 
     # -- steps --------------------------------------------------------------------------------
@@ -185,6 +211,7 @@ class Dispatcher:
                         item.attempts,
                         item.resident.language,
                         bool(item.resident.elder_mode),
+                        item.kind.value,
                     )
                 )
             return claimed
@@ -210,8 +237,8 @@ class Dispatcher:
         return kept
 
     async def _deliver(self, item: _Claimed) -> _Outcome:
-        if item.channel is Channel.TELEGRAM and await asyncio.to_thread(self._unreachable, item):
-            return _Outcome.unreachable()  # the resident blocked the bot: nothing more is sent
+        if await asyncio.to_thread(self._unreachable, item):
+            return _Outcome.unreachable()  # blocked or unfollowed: nothing more is sent there
         try:
             if "intent" in item.body and await self._rasa.active_form(
                 conversation_id=Relay.conversation_id(item.channel.value, item.recipient)
@@ -231,6 +258,23 @@ class Dispatcher:
             except ResidentUnreachable:  # blocked: marked unreachable at once, never retried
                 return _Outcome.unreachable()
             except Exception as error:  # any other refusal: retried with backoff, then failed
+                return _Outcome.retry(f"{type(error).__name__}: {error}")
+            return _Outcome("sent", replies=raw)
+        if item.channel is Channel.WECHAT and self._wechat is not None:
+            replies = self._relay.render(
+                raw, channel=item.channel.value, sender=item.recipient, language=item.language
+            )
+            try:
+                await self._wechat.deliver_unprompted(
+                    item.recipient,
+                    replies,
+                    elder_mode=item.elder_mode,
+                    language=item.language,
+                    kind=item.kind,
+                )
+            except Undeliverable as error:
+                return _Outcome("failed", replies=raw, error=str(error)[:1000])
+            except Exception as error:
                 return _Outcome.retry(f"{type(error).__name__}: {error}")
             return _Outcome("sent", replies=raw)
         return _Outcome.retry(f"no way to deliver on {item.channel.value} from this gateway")
@@ -266,7 +310,7 @@ class Dispatcher:
                 row.status, row.due_at, row.attempts = OutboxStatus.PENDING, now + POSTPONE, row.attempts - 1
             elif outcome.field == "awaiting_pickup":
                 row.status = OutboxStatus.AWAITING_PICKUP
-            elif outcome.field == "unreachable":
+            elif outcome.field in ("unreachable", "failed"):  # retrying cannot help
                 row.status, row.last_error = OutboxStatus.FAILED, outcome.error
             elif item.attempts >= MAX_ATTEMPTS:
                 row.status, row.last_error = OutboxStatus.FAILED, outcome.error

@@ -104,9 +104,12 @@ def take_for_web(*, session: Session, recipient: str) -> list[dict[str, Any]]:
     return replies
 
 
-def failed(*, session: Session, limit: int = 100) -> list[OutboxItem]:
-    """Messages the dispatcher gave up on, newest first, for staff to see and act on."""
+def failed(*, session: Session, limit: int = 100, case: Case | None = None) -> list[OutboxItem]:
+    """Messages the dispatcher gave up on (about `case`, if given), newest first, for staff to see
+    and act on."""
     statement = select(OutboxItem).where(OutboxItem.status == OutboxStatus.FAILED)
+    if case is not None:
+        statement = statement.where(OutboxItem.case_id == case.id)
     return list(session.scalars(statement.order_by(OutboxItem.id.desc()).limit(limit)).all())
 
 

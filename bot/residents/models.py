@@ -60,6 +60,9 @@ class ChannelIdentity(Base):
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
     external_id: Mapped[str] = mapped_column(String(128))
+    # When the resident last wrote from it: WeChat lets the assistant write back freely only
+    # within 48 hours of that (bot/channels/wechat).
+    last_inbound_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
     # Set when the platform refused a message because the resident blocked the bot or unfollowed;
     # nothing is sent here on the assistant's own until the resident writes again (bot.residents.reach).

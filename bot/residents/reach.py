@@ -11,16 +11,17 @@ from bot.db.clock import db_now
 from bot.residents.enums import Channel, UnreachableReason
 from bot.residents.models import ChannelIdentity, Resident
 
-# Channels that can receive a message the resident did not ask for: Telegram pushes, web chat
-# picks messages up when the page polls. The terminal is only a test console and cannot be reached.
-PUSH_CHANNELS = (Channel.TELEGRAM, Channel.WEB)
+# Channels that can receive a message the resident did not ask for: Telegram and WeChat push
+# (WeChat within its 48-hour window, or by template message), web chat picks messages up when the
+# page polls. The terminal is only a test console and cannot be reached.
+PUSH_CHANNELS = (Channel.TELEGRAM, Channel.WECHAT, Channel.WEB)
 
 
 def reachable_identity(resident: Resident, *, prefer: Channel | None = None) -> tuple[Channel, str] | None:
     """The channel and recipient id to write to, or None when the resident cannot be reached.
 
-    `prefer` (a case's own channel) comes first when it can be reached; then Telegram, then web
-    chat. An erased resident cannot be reached, nor an identity the platform refused.
+    `prefer` (a case's own channel) comes first when it can be reached; then Telegram, then WeChat,
+    then web chat. An erased resident cannot be reached, nor an identity the platform refused.
     """
     if resident.erased_at is not None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,26 @@ def for_channel(*, session: Session, channel: Channel | str, external_id: str) -
             raise
         return found
     return resident
+
+
+def note_inbound(*, session: Session, channel: Channel | str, external_id: str) -> Resident:
+    """The resident wrote from this identity now (created on their first message)."""
+    resident = for_channel(session=session, channel=channel, external_id=external_id)
+    for identity in resident.identities:
+        if identity.channel is _channel(channel) and identity.external_id == external_id.strip():
+            identity.last_inbound_at = db_now(session=session)
+    session.flush()
+    return resident
+
+
+def last_inbound(*, session: Session, channel: Channel | str, external_id: str) -> datetime | None:
+    """When the resident last wrote from this identity (None: never, or not recorded)."""
+    moment = session.scalar(
+        select(ChannelIdentity.last_inbound_at).where(
+            ChannelIdentity.channel == _channel(channel), ChannelIdentity.external_id == external_id
+        )
+    )
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def record_consent(*, session: Session, resident: Resident, notice_version: str) -> None:

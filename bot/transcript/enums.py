@@ -10,6 +10,7 @@ class Channel(StrEnum):
 
     WEB = "web"
     TELEGRAM = "telegram"
+    WECHAT = "wechat"  # an Official Account (公众号)
     TERMINAL = "terminal"
 
 

@@ -54,7 +54,7 @@ def test_the_same_id_on_another_channel_is_another_resident(session: Session) ->
 
 def test_an_unknown_channel_is_refused(session: Session) -> None:
     with pytest.raises(residents.InvalidResident, match="channel"):
-        residents.for_channel(session=session, channel="wechat", external_id="42")
+        residents.for_channel(session=session, channel="signal", external_id="42")
 
 
 def test_a_new_resident_speaks_simplified_chinese_without_elder_mode(session: Session) -> None:
