@@ -81,7 +81,14 @@ def _state(settings: Settings, number: str) -> tuple[Any, ...]:
     with session_scope(settings) as session:
         case = cases.get_by_number(session=session, number=number)
         events = session.scalar(select(func.count(CaseEvent.id)).where(CaseEvent.case_id == case.id))
-        return (case.status, case.assigned_to_id, case.claim_code_hash, len(case.notes), events, case.resident_id)
+        return (
+            case.status,
+            case.assigned_to_id,
+            case.claim_code_hash,
+            len(case.notes),
+            events,
+            case.resident_id,
+        )
 
 
 def _case_count(settings: Settings) -> int:
@@ -155,7 +162,9 @@ def test_a_grid_worker_reaches_no_case_but_their_own_on_any_route(
     headers = token_for("grid.li")
     before = _state(console_settings, scene["foreign"])
     cases_before = _case_count(console_settings)
-    routes = [route for route in _route_table(app.routes) if route.path.startswith(("/console", "/api/staff"))]
+    routes = [
+        route for route in _route_table(app.routes) if route.path.startswith(("/console", "/api/staff"))
+    ]
     # Signing out last: the other routes need the session.
     routes.sort(key=lambda route: route.path == "/console/logout")
     walked: list[str] = []
@@ -228,7 +237,9 @@ def test_a_grid_worker_works_their_own_case_and_one_they_were_assigned(
         f"/api/staff/cases/{scene['foreign']}/assign", json={"staff_id": scene["grid_id"]}, headers=supervisor
     )
     now_listed = client.get("/api/staff/cases", headers=headers).json()["cases"]
-    noted = client.post(f"/api/staff/cases/{scene['foreign']}/notes", json={"text": "已上门"}, headers=headers)
+    noted = client.post(
+        f"/api/staff/cases/{scene['foreign']}/notes", json={"text": "已上门"}, headers=headers
+    )
 
     assert [case["number"] for case in listed] == [scene["own"]]
     assert accepted.status_code == 200
@@ -245,7 +256,9 @@ def test_a_grid_worker_registers_in_their_own_village_only(
     own_village = client.post("/api/staff/cases", json={**CASE_FIELDS, "village": "毛郢村"}, headers=headers)
     no_village = client.post("/api/staff/cases", json=CASE_FIELDS, headers=headers)
     other_township = client.post(
-        "/api/staff/cases", json={**CASE_FIELDS, "township": "大通街道", "village": "居南社区"}, headers=headers
+        "/api/staff/cases",
+        json={**CASE_FIELDS, "township": "大通街道", "village": "居南社区"},
+        headers=headers,
     )
 
     assert own_village.status_code == 201
@@ -277,3 +290,26 @@ def _supervisor(settings: Settings) -> str:
                 session=session, username="zhao.lei", password=PASSWORD, role="supervisor", township=None
             )
     return "zhao.lei"
+
+
+def test_an_admin_adds_a_grid_worker_with_villages_in_the_console(
+    client: TestClient, signed_in: Callable[..., str], console_settings: Settings
+) -> None:
+    csrf = signed_in("admin")
+
+    response = client.post(
+        "/console/staff",
+        data={
+            "csrf": csrf,
+            "username": "grid.zhou",
+            "password": "a long grid password",
+            "role": "grid_worker",
+            "villages": "毛郢村，东河村",
+        },
+    )
+
+    assert response.status_code == 303
+    assert "毛郢村、东河村" in client.get("/console/staff").text
+    with session_scope(console_settings) as session:
+        worker = staff_service.get(session=session, username="grid.zhou")
+        assert worker.township == "孔店乡" and len(worker.villages) == 2
