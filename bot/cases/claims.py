@@ -10,7 +10,9 @@ cannot be found by trying.
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -39,6 +41,17 @@ WINDOW = timedelta(hours=1)
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # Verified against when the number is unknown or has no open code, so every refusal costs the same.
 _DUMMY_HASH = _hasher.hash("0" * CODE_LENGTH)
+
+
+# A case number and, right after it, a 6-digit code: the receipt as a resident types it. The same
+# words rasa_ext/numbers.py reads inside Rasa (which imports nothing of ours); here the relay uses
+# it so that "check DT-JF-2026-000123 code 123456" is not taken for a pasted text with a code.
+_CLAIM_MESSAGE = re.compile(r"[A-Za-z]{2,5}-[A-Za-z]{2}-\d{4}-\d{6}\D{0,16}?(?<!\d)\d{6}(?!\d)")
+
+
+def looks_like_claim(text: str) -> bool:
+    """Whether typed text is a case number followed by a claim code."""
+    return _CLAIM_MESSAGE.search(unicodedata.normalize("NFKC", text)) is not None
 
 
 class ClaimResult(StrEnum):

@@ -121,3 +121,18 @@ def test_the_store_keeps_only_the_codes_hash(phone_case: on_behalf.Registered) -
     stored = phone_case.case.claim_code_hash or ""
 
     assert stored.startswith("$argon2") and phone_case.claim_code not in stored
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("check DT-XF-2026-000007 code 654321", True),
+        ("查詢 dt-jf-2026-000123，認領碼：012345", True),
+        ("ＤＴ－ＪＦ－２０２６－０００１２３　１２３４５６", True),
+        ("查询 DT-JF-2026-000123", False),
+        ("【某银行】您的验证码 654321，请勿告诉他人", False),
+        ("DT-JF-2026-000123 13812345678", False),
+    ],
+)
+def test_the_relay_knows_a_claim_from_a_pasted_text_with_a_code(text: str, claim: bool) -> None:
+    assert claims.looks_like_claim(text) is claim

@@ -146,3 +146,42 @@ def test_a_resident_claims_a_phone_case_in_chat_and_answers_its_survey(stack: St
         survey = session.scalars(select(Survey).where(Survey.case_id == case.id)).one()
         assert survey.status is SurveyStatus.ANSWERED
         assert case.status is CaseStatus.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("sender", "greeting", "typed", "linked"),
+    [
+        ("claim-letter-en", "hello there", "check {number} code {code}", "is now linked to this chat"),
+        ("claim-letter-hant", "您好，請問", "查詢 {number} 認領碼：{code}", "關聯"),
+    ],
+)
+def test_a_claim_works_in_english_and_traditional_chinese(
+    stack: Stack, sender: str, greeting: str, typed: str, linked: str
+) -> None:
+    with session_scope(stack.settings) as session:
+        worker = accounts.add_staff(
+            session=session, username=f"e2e.{sender}", password=PASSWORD, role="supervisor", township=None
+        )
+        registered = on_behalf.register(
+            session=session,
+            staff=worker,
+            case_in=on_behalf.StaffCaseIn(
+                kind="petition",
+                township="大通街道",
+                description="反映小区门口路灯坏了半年无人修",
+                contact_phone="13812345678",
+                resident_name="林美玲",
+                id_number="11010519491231002X",
+                source="letter",
+                consent="by_phone",
+            ),
+        )
+        number, code = registered.case.number, registered.claim_code
+
+    stack.chat(sender, text=greeting)
+    reply = texts(stack.chat(sender, text=typed.format(number=number, code=code)))
+
+    assert number in reply and linked in reply
+    with session_scope(stack.settings) as session:
+        case = session.scalars(select(Case).where(Case.number == number)).one()
+        assert [i.external_id for i in case.resident.identities] == [sender]
