@@ -6,16 +6,16 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.actors import Actor
-from bot.cases import events, numbering
+from bot.cases import events, numbering, scope
 from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import acceptance_due, local_date
 from bot.cases.enums import CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound, DeadlineError, InvalidCase, MissingReason, NotPermitted
-from bot.cases.models import Case, CaseEvent, CaseNote
+from bot.cases.models import Case, CaseEvent, CaseNote, ClaimAttempt
 from bot.cases.schemas import CaseCreate
 from bot.db.clock import db_now
 from bot.district import DistrictProfile, profile_of
@@ -83,7 +83,7 @@ def get_by_number(*, session: Session, number: str) -> Case:
 def get_for_staff(*, session: Session, number: str, staff: StaffUser) -> Case:
     """The case, if it lies within the staff member's scope; outside it, as if it did not exist."""
     case = get_by_number(session=session, number=number)
-    if staff.township is not None and case.township != staff.township:
+    if not scope.may_see(staff, case):
         raise CaseNotFound(f"no case {number}")
     return case
 
@@ -99,9 +99,7 @@ def list_for_staff(
     offset: int = 0,
 ) -> Sequence[Case]:
     """Cases within the staff member's scope, newest first."""
-    statement = select(Case)
-    if staff.township is not None:
-        statement = statement.where(Case.township == staff.township)
+    statement = select(Case).where(scope.visible(staff))
     if township is not None:
         statement = statement.where(Case.township == township)
     if status is not None:
@@ -133,6 +131,7 @@ def assign(*, session: Session, case: Case, staff: StaffUser, actor: Actor) -> C
         raise NotPermitted(f"case {case.number}: staff #{staff.id} works only on {staff.township}'s cases")
     if not staff.active:
         raise NotPermitted(f"case {case.number}: staff #{staff.id} is not active")
+    scope.ensure_may_be_assigned(staff, case)
     case.assigned_to = staff
     event = events.record(
         session=session, case=case, action=EventAction.ASSIGNED, actor=actor, note=f"staff #{staff.id}"
@@ -204,8 +203,9 @@ STAFF_WROTE_TO_RESIDENT = frozenset({EventAction.REPLIED, EventAction.INFORMATIO
 def forget_resident(*, session: Session, resident: Resident, actor: Actor) -> int:
     """Erasure, this domain's part on the cases: contact phone, ID number and other party go,
     phone and ID numbers are masked in the free text, and each case records that it happened.
-    The facts (kind, category, township, dates, statuses, outcome) stay for the figures.
-    Returns how many cases."""
+    The facts (kind, category, township, dates, statuses, outcome) stay for the figures; the
+    resident's tries at claiming a case go. Returns how many cases."""
+    session.execute(delete(ClaimAttempt).where(ClaimAttempt.resident_id == resident.id))
     cases = session.scalars(select(Case).where(Case.resident_id == resident.id).order_by(Case.id)).all()
     for case in cases:
         case.contact_phone = None

@@ -20,6 +20,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot import language as lang
 from bot import logs, notices, transcript
+from bot.cases import claims
 from bot.config import Settings
 from bot.conversation import answers, payloads
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
@@ -240,7 +241,10 @@ class Relay:
         """What typed text becomes for Rasa: a scam check for a forwarded or pasted message, else
         plain text that can never be read as an intent."""
         pasted = inbound.forwarded or (
-            scams.looks_like_pasted_message(text)
+            # The receipt of a case staff registered ("… DT-JF-2026-000123 code 123456") is the
+            # resident's own words, whatever its code looks like.
+            not claims.looks_like_claim(text)
+            and scams.looks_like_pasted_message(text)
             # A long answer inside a form (what happened, with amounts and numbers) is an answer.
             and not await self._in_form(conversation_id)
         )
