@@ -18,10 +18,13 @@ class ActorRole(StrEnum):
     CASEWORKER = "caseworker"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # 网格员: registers what they find in their own villages, works only the cases they registered
+    # or were assigned (bot.cases.scope).
+    GRID_WORKER = "grid_worker"
     SYSTEM = "system"  # the assistant itself, the follow-up dispatcher
 
 
-STAFF_ROLES = frozenset({ActorRole.CASEWORKER, ActorRole.SUPERVISOR, ActorRole.ADMIN})
+STAFF_ROLES = frozenset({ActorRole.CASEWORKER, ActorRole.SUPERVISOR, ActorRole.ADMIN, ActorRole.GRID_WORKER})
 # Supervisors and admins: district-wide work, reopening a resolved case, reassigning, the figures.
 SENIOR_ROLES = frozenset({ActorRole.SUPERVISOR, ActorRole.ADMIN})
 

@@ -12,7 +12,9 @@ __all__ = [
     "RESOLVED_STATUSES",
     "CaseCategory",
     "CaseKind",
+    "CaseSource",
     "CaseStatus",
+    "ConsentMethod",
     "ContactPreference",
     "EventAction",
     "ResolutionOutcome",
@@ -37,6 +39,28 @@ class CaseStatus(StrEnum):
 OPEN_STATUSES = frozenset({CaseStatus.REGISTERED, CaseStatus.ACCEPTED, CaseStatus.IN_PROGRESS})
 # Counted as 办结 (concluded): the centre resolved it; closed comes only after resolved.
 RESOLVED_STATUSES = frozenset({CaseStatus.RESOLVED, CaseStatus.CLOSED})
+
+
+class CaseSource(StrEnum):
+    """How a case reached the centre."""
+
+    CHAT = "chat"  # the resident registered it in a chat (web, Telegram, WeChat)
+    WALK_IN = "walk_in"  # came to the centre or a village mediation room (百姓说事室)
+    PHONE = "phone"  # called the centre
+    PATROL = "patrol"  # a grid worker (网格员) found it going door to door
+    LETTER = "letter"  # wrote in (信访 by letter)
+
+    @property
+    def is_staff_registered(self) -> bool:
+        """Staff registered it on the resident's behalf (everything but chat)."""
+        return self is not CaseSource.CHAT
+
+
+class ConsentMethod(StrEnum):
+    """How a resident agreed to staff recording a case for them (chat consent is the resident's own)."""
+
+    IN_PERSON = "in_person"
+    BY_PHONE = "by_phone"
 
 
 class CaseCategory(StrEnum):

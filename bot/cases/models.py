@@ -11,7 +11,9 @@ from bot.actors import ActorRole
 from bot.cases.enums import (
     CaseCategory,
     CaseKind,
+    CaseSource,
     CaseStatus,
+    ConsentMethod,
     ContactPreference,
     EventAction,
     ResolutionOutcome,
@@ -24,7 +26,8 @@ from bot.staff.models import StaffUser
 
 
 class Case(Base):
-    """A dispute, petition or consultation the assistant registered for a resident."""
+    """A dispute, petition or consultation: registered by a resident in a chat, by staff on a
+    resident's behalf (a walk-in, a call, a grid worker's patrol, a letter), or imported."""
 
     __tablename__ = "cases"
     __table_args__ = (
@@ -51,7 +54,26 @@ class Case(Base):
     id_number: Mapped[str | None] = mapped_column(String(18))
     contact_preference: Mapped[ContactPreference | None] = mapped_column(enum_column(ContactPreference))
     language: Mapped[str] = mapped_column(String(8), default=DEFAULT_LANGUAGE)
-    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    # The chat channel the case came in on; None for a case staff registered (`source` says how
+    # it came in) until its resident claims it in a chat.
+    channel: Mapped[Channel | None] = mapped_column(enum_column(Channel))
+    source: Mapped[CaseSource] = mapped_column(
+        enum_column(CaseSource), default=CaseSource.CHAT, server_default=CaseSource.CHAT.value, index=True
+    )
+    # The case's number in the system it was imported from (the backlog); None otherwise.
+    reference: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The staff member who registered it on the resident's behalf; None for a chat case.
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    # The resident's consent to staff recording the case for them: how, recorded by whom, when.
+    # A chat case has none here: the resident agreed to the privacy notice themself (Resident.consent_at).
+    consent_method: Mapped[ConsentMethod | None] = mapped_column(enum_column(ConsentMethod))
+    consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    consent_recorded_at: Mapped[datetime | None]
+    # The one-time code on the receipt that lets the resident claim the case in a chat: only its
+    # argon2 hash (a 6-digit code's plain SHA-256 is undone in a second), cleared once claimed.
+    claim_code_hash: Mapped[str | None] = mapped_column(String(255))
+    # When a chat identity claimed the case (its resident became the case's resident).
+    claimed_at: Mapped[datetime | None]
     elderly: Mapped[bool] = mapped_column(default=False)
     urgent: Mapped[bool] = mapped_column(default=False)
 
@@ -74,7 +96,9 @@ class Case(Base):
     extended_days: Mapped[int | None] = mapped_column(Integer)
 
     resident: Mapped[Resident] = relationship()
-    assigned_to: Mapped[StaffUser | None] = relationship()
+    assigned_to: Mapped[StaffUser | None] = relationship(foreign_keys=[assigned_to_id])
+    registered_by: Mapped[StaffUser | None] = relationship(foreign_keys=[registered_by_id])
+    consent_recorded_by: Mapped[StaffUser | None] = relationship(foreign_keys=[consent_recorded_by_id])
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
     )
@@ -137,6 +161,22 @@ class CaseNumberCounter(Base):
     kind_code: Mapped[str] = mapped_column(String(8), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer)
+
+
+class ClaimAttempt(Base):
+    """One try at claiming a case with its number and claim code in a chat.
+
+    Failures within a window stop further tries from the same resident (chat identity) and, past
+    a higher count, from everyone: a 6-digit code must not be guessable by trying.
+    """
+
+    __tablename__ = "claim_attempts"
+    __table_args__ = (Index("ix_claim_attempts_resident_created_at", "resident_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    succeeded: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow(), index=True)
 
 
 class Attachment(Base):

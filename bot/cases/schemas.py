@@ -15,7 +15,9 @@ from bot.actors import ActorRole
 from bot.cases.enums import (
     CaseCategory,
     CaseKind,
+    CaseSource,
     CaseStatus,
+    ConsentMethod,
     ContactPreference,
     EventAction,
     ResolutionOutcome,
@@ -73,7 +75,7 @@ class TranscriptLine(BaseModel):
 
 
 class CaseCreate(BaseModel):
-    """A case as the intake dialogue collected it."""
+    """A case as the intake dialogue collected it, or as staff registered it for a resident."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
@@ -90,7 +92,11 @@ class CaseCreate(BaseModel):
     id_number: IdNumber = Field(default=None, repr=False)
     contact_preference: ContactPreference | None = None
     language: Language = DEFAULT_LANGUAGE
-    channel: Channel
+    # The chat channel; None for a case staff registered (a walk-in, a call, a patrol, a letter).
+    channel: Channel | None
+    source: CaseSource = CaseSource.CHAT
+    # The original number of an imported case.
+    reference: OptionalText = Field(default=None, max_length=64)
     elderly: bool = False
     urgent: bool = False
 
@@ -128,12 +134,15 @@ class CaseRead(BaseModel):
     township: str
     village: str | None
     title: str
-    channel: Channel
+    channel: Channel | None
+    source: CaseSource
+    reference: str | None
     language: str
     elderly: bool
     urgent: bool
     contact_phone: MaskedPhone
     assigned_to_id: int | None
+    registered_by_id: int | None
     created_at: datetime
     accept_due: date
     handle_due: date | None
@@ -153,6 +162,10 @@ class CaseDetail(CaseRead):
     resolved_at: datetime | None
     closed_at: datetime | None
     extended_days: int | None
+    consent_method: ConsentMethod | None
+    consent_recorded_by_id: int | None
+    consent_recorded_at: datetime | None
+    claimed_at: datetime | None
     resident_name: MaskedName
     events: list[CaseEventRead]
     notes: list[CaseNoteRead]

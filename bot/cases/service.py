@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.actors import Actor
@@ -15,7 +15,7 @@ from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import acceptance_due, local_date
 from bot.cases.enums import CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound, DeadlineError, InvalidCase, MissingReason, NotPermitted
-from bot.cases.models import Case, CaseEvent, CaseNote
+from bot.cases.models import Case, CaseEvent, CaseNote, ClaimAttempt
 from bot.cases.schemas import CaseCreate
 from bot.db.clock import db_now
 from bot.district import DistrictProfile, profile_of
@@ -204,8 +204,9 @@ STAFF_WROTE_TO_RESIDENT = frozenset({EventAction.REPLIED, EventAction.INFORMATIO
 def forget_resident(*, session: Session, resident: Resident, actor: Actor) -> int:
     """Erasure, this domain's part on the cases: contact phone, ID number and other party go,
     phone and ID numbers are masked in the free text, and each case records that it happened.
-    The facts (kind, category, township, dates, statuses, outcome) stay for the figures.
-    Returns how many cases."""
+    The facts (kind, category, township, dates, statuses, outcome) stay for the figures; the
+    resident's tries at claiming a case go. Returns how many cases."""
+    session.execute(delete(ClaimAttempt).where(ClaimAttempt.resident_id == resident.id))
     cases = session.scalars(select(Case).where(Case.resident_id == resident.id).order_by(Case.id)).all()
     for case in cases:
         case.contact_phone = None

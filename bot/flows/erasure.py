@@ -41,6 +41,7 @@ RESIDENT_TABLES: dict[str, str] = {
     "case_events": "cases.forget_resident: staff replies' notes cleared, other notes masked; an event"
     " records the erasure",
     "attachments": "attachments.forget_resident: files deleted",
+    "claim_attempts": "cases.forget_resident: deleted",
     "messages": "transcript.forget_resident: text and payload cleared",
     "outbox": "outbox.forget_resident: undelivered items deleted, delivered ones' body and recipient cleared",
     "surveys": "followups.forget_resident: open and scheduled surveys cancelled, comments cleared",

@@ -11,6 +11,8 @@ class StaffRole(StrEnum):
     ADMIN = "admin"
     SUPERVISOR = "supervisor"
     CASEWORKER = "caseworker"
+    # 网格员: scoped to one or more villages (StaffVillage), and within them to their own cases.
+    GRID_WORKER = "grid_worker"
 
     @property
     def actor_role(self) -> ActorRole:

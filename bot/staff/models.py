@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.actors import Actor
@@ -33,9 +33,28 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
 
+    # A grid worker's villages (set by an admin); empty for every other role.
+    villages: Mapped[list[StaffVillage]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan", order_by="StaffVillage.id"
+    )
+
     @property
     def actor(self) -> Actor:
         return Actor.of_staff(self)
+
+
+class StaffVillage(Base):
+    """A village or community a grid worker (网格员) works in: they register cases there."""
+
+    __tablename__ = "staff_villages"
+    __table_args__ = (UniqueConstraint("staff_id", "township", "village"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    township: Mapped[str] = mapped_column(String(50))
+    village: Mapped[str] = mapped_column(String(50))
+
+    staff: Mapped[StaffUser] = relationship(back_populates="villages")
 
 
 class StaffSession(Base):

@@ -158,7 +158,9 @@ def test_a_rejection_keeps_its_reason_in_the_event(
 
 
 def test_a_resident_cannot_accept_their_own_case(session: Session, case: Case, resident: Resident) -> None:
-    with pytest.raises(NotPermitted, match="registered → accepted is for admin, caseworker, supervisor"):
+    with pytest.raises(
+        NotPermitted, match="registered → accepted is for admin, caseworker, grid_worker, supervisor"
+    ):
         transition(session=session, case=case, to="accepted", actor=resident.actor)
 
 
