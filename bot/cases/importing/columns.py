@@ -21,13 +21,15 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("reference", "原编号", "Original number", True, ("原案件编号", "原登记编号", "案件编号", "reference")),
+    Column(
+        "reference", "原编号", "Original number", True, ("原案件编号", "原登记编号", "案件编号", "reference")
+    ),
     Column("kind", "类型", "Kind", True, ("事项类型", "案件类型")),
     Column("category", "类别", "Category", False, ("纠纷类别", "问题类别", "事项类别")),
     Column("source", "来源", "Source", True, ("来源渠道", "登记方式", "受理方式")),
     Column("township", "乡镇（街道）", "Township", True, ("乡镇(街道)", "镇（街道）", "乡镇", "所属乡镇")),
     Column("village", "村（社区）", "Village", False, ("村(社区)", "村居", "村（居）", "所属村居")),
-    Column("title", "标题", "Title", True, ("事项名称", "案由")),
+    Column("title", "标题", "Title", False, ("事项名称", "案由")),
     Column("description", "事项描述", "Description", True, ("基本情况", "主要内容", "反映内容", "简要案情")),
     Column("other_party", "对方当事人", "Other party", False, ("被反映人", "对方")),
     Column("request", "诉求", "Request", False, ("当事人诉求", "主要诉求")),
