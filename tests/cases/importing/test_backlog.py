@@ -17,9 +17,9 @@ from bot.cases.enums import CaseSource, CaseStatus
 from bot.cases.models import Case
 from bot.config import Settings
 from bot.db.session import session_scope
+from bot.district import profile_of
 from bot.followups.enums import SurveyMethod, SurveyStatus
 from bot.followups.models import Survey
-from bot.district import profile_of
 from tests.cases.importing.backlog_file import EXPECTED, ROWS, backlog, write_csv, write_xlsx
 
 
@@ -96,7 +96,8 @@ def test_the_corrected_file_is_imported_with_its_old_dates_statuses_and_surveys_
         assert first.status is CaseStatus.CLOSED and first.source is CaseSource.WALK_IN
         assert first.created_at.astimezone(zone).date() == date(2025, 1, 1)
         assert first.accepted_at is not None and first.accepted_at.astimezone(zone).date() == date(2025, 1, 2)
-        assert first.resolved_at is not None and first.resolved_at.astimezone(zone).date() == date(2025, 1, 11)
+        assert first.resolved_at is not None
+        assert first.resolved_at.astimezone(zone).date() == date(2025, 1, 11)
         assert first.closed_at is not None and first.closed_at.astimezone(zone).date() == date(2025, 1, 16)
         assert first.handle_due is not None and first.handle_due > date(2025, 1, 2)
         assert first.resident.name == "张1" and first.contact_phone == "13800000000"
