@@ -68,8 +68,11 @@ def _staff_add(args: argparse.Namespace) -> int:
                 role=args.role,
                 township=args.township,
                 display_name=args.name,
+                villages=args.village or (),
             )
-            print(f"added {staff.username} ({staff.role.value}, {staff.township or 'whole district'})")
+            villages = "、".join(row.village for row in staff.villages)
+            scope = f"{staff.township or 'whole district'}" + (f": {villages}" if villages else "")
+            print(f"added {staff.username} ({staff.role.value}, {scope})")
     except DomainError as error:
         print(error, file=sys.stderr)
         return 1
@@ -237,8 +240,13 @@ def parser() -> argparse.ArgumentParser:
     )
     add = staff.add_parser("add", help="add a staff account (the password is read from standard input)")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["admin", "supervisor", "caseworker"])
+    add.add_argument("--role", required=True, choices=["admin", "supervisor", "caseworker", "grid_worker"])
     add.add_argument("--township", help="limit the account to one township (required for caseworkers)")
+    add.add_argument(
+        "--village",
+        action="append",
+        help="a grid worker's village (repeatable; TOWNSHIP/VILLAGE where the name is ambiguous)",
+    )
     add.add_argument("--name", help="the name shown in the console")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=_staff_add)

@@ -142,3 +142,5 @@ class EventAction(StrEnum):
     # Staff wrote to the resident through the assistant (the text is the event's note).
     REPLIED = "replied"
     INFORMATION_REQUESTED = "information_requested"
+    # A resident took over a case staff registered for them, with its claim code (bot.cases.claims).
+    CLAIMED = "claimed"

@@ -36,12 +36,25 @@ from sqlalchemy.orm import Session
 
 from bot.cases.deadlines import overdue_condition
 from bot.cases.deadlines import today as district_today
-from bot.cases.enums import RESOLVED_STATUSES, CaseCategory, CaseKind, CaseStatus, ResolutionOutcome
+from bot.cases.enums import (
+    RESOLVED_STATUSES,
+    CaseCategory,
+    CaseKind,
+    CaseSource,
+    CaseStatus,
+    ResolutionOutcome,
+)
 from bot.cases.models import Case
 from bot.district import profile_of
 
-GroupBy = Literal["township", "kind", "category"]
-GROUP_COLUMNS = {"township": Case.township, "kind": Case.kind, "category": Case.category}
+GroupBy = Literal["township", "kind", "category", "source"]
+# `source`: how the cases came in (chat, walk_in, phone, patrol, letter).
+GROUP_COLUMNS = {
+    "township": Case.township,
+    "kind": Case.kind,
+    "category": Case.category,
+    "source": Case.source,
+}
 
 
 class SatisfactionCounts(Protocol):
@@ -134,7 +147,8 @@ def figures_by(
     today: date | None = None,
     satisfaction: SatisfactionCounts | None = None,
 ) -> list[Figures]:
-    """The figures per township, kind or category: every township and kind, the categories present."""
+    """The figures per township, kind, category or source: every township, kind and source, the
+    categories present."""
     found = {
         row.group: row
         for row in _aggregate(
@@ -145,6 +159,8 @@ def figures_by(
         names = [item.name for item in profile_of(session).townships if township in (None, item.name)]
     elif by == "kind":
         names = [item.value for item in CaseKind if kind in (None, item)]
+    elif by == "source":
+        names = [item.value for item in CaseSource]
     else:
         names = [item.value for item in CaseCategory if item.value in found]
     extra = sorted(name for name in found if name is not None and name not in names)

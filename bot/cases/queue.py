@@ -14,9 +14,10 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Session
 
+from bot.cases import scope
 from bot.cases.deadlines import current_due, is_overdue
 from bot.cases.deadlines import today as district_today
-from bot.cases.enums import OPEN_STATUSES, CaseCategory, CaseKind, CaseStatus
+from bot.cases.enums import OPEN_STATUSES, CaseCategory, CaseKind, CaseSource, CaseStatus
 from bot.cases.models import Case
 from bot.district import profile_of
 from bot.staff.models import StaffUser
@@ -41,6 +42,8 @@ class CaseFilter(BaseModel):
     kind: Annotated[CaseKind | None, _Blank] = None
     township: Annotated[str | None, _Blank] = None
     category: Annotated[CaseCategory | None, _Blank] = None
+    # How the cases came in (chat, walk_in, phone, patrol, letter).
+    source: Annotated[CaseSource | None, _Blank] = None
     # Received from this day to that day, both included (the district's calendar).
     received_from: Annotated[date | None, _Blank] = None
     received_to: Annotated[date | None, _Blank] = None
@@ -93,8 +96,8 @@ def _start_of(day: date, session: Session) -> datetime:
 def scoped(session: Session, staff: StaffUser | None, filters: CaseFilter) -> Select[Case]:
     """The cases within `staff`'s township scope (None: the whole district) that match the filters."""
     statement = select(Case)
-    if staff is not None and staff.township is not None:
-        statement = statement.where(Case.township == staff.township)
+    if staff is not None:
+        statement = statement.where(scope.visible(staff))
     if filters.township is not None:
         statement = statement.where(Case.township == filters.township)
     if filters.status is not None:
@@ -103,6 +106,8 @@ def scoped(session: Session, staff: StaffUser | None, filters: CaseFilter) -> Se
         statement = statement.where(Case.kind == filters.kind)
     if filters.category is not None:
         statement = statement.where(Case.category == filters.category)
+    if filters.source is not None:
+        statement = statement.where(Case.source == filters.source)
     if filters.received_from is not None:
         statement = statement.where(Case.created_at >= _start_of(filters.received_from, session))
     if filters.received_to is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.actors import Actor
-from bot.cases import events, numbering
+from bot.cases import events, numbering, scope
 from bot.cases.actors import ensure_may_act
 from bot.cases.deadlines import acceptance_due, local_date
 from bot.cases.enums import CaseKind, CaseStatus, EventAction
@@ -94,7 +94,7 @@ def get_by_number(*, session: Session, number: str) -> Case:
 def get_for_staff(*, session: Session, number: str, staff: StaffUser) -> Case:
     """The case, if it lies within the staff member's scope; outside it, as if it did not exist."""
     case = get_by_number(session=session, number=number)
-    if staff.township is not None and case.township != staff.township:
+    if not scope.may_see(staff, case):
         raise CaseNotFound(f"no case {number}")
     return case
 
@@ -110,9 +110,7 @@ def list_for_staff(
     offset: int = 0,
 ) -> Sequence[Case]:
     """Cases within the staff member's scope, newest first."""
-    statement = select(Case)
-    if staff.township is not None:
-        statement = statement.where(Case.township == staff.township)
+    statement = select(Case).where(scope.visible(staff))
     if township is not None:
         statement = statement.where(Case.township == township)
     if status is not None:
@@ -144,6 +142,7 @@ def assign(*, session: Session, case: Case, staff: StaffUser, actor: Actor) -> C
         raise NotPermitted(f"case {case.number}: staff #{staff.id} works only on {staff.township}'s cases")
     if not staff.active:
         raise NotPermitted(f"case {case.number}: staff #{staff.id} is not active")
+    scope.ensure_may_be_assigned(staff, case)
     case.assigned_to = staff
     event = events.record(
         session=session, case=case, action=EventAction.ASSIGNED, actor=actor, note=f"staff #{staff.id}"

@@ -11,9 +11,11 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot import transcript
+from bot.cases import on_behalf
 from bot.cases import queue as case_queue
 from bot.cases import service as cases
 from bot.cases.enums import CaseStatus, ResolutionOutcome
@@ -85,12 +87,38 @@ def list_cases(
     }
 
 
-@router.get("/cases/{number}")
-def get_case(number: str, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
-    case = cases.get_for_staff(session=session, number=number, staff=staff)
+def _case_in_full(session: Any, case: Any) -> dict[str, Any]:
     detail = CaseDetail.model_validate(case).model_dump()
     messages = [TranscriptLine.model_validate(m) for m in transcript.for_case(session=session, case=case)]
     return CaseWithTranscript.model_validate({**detail, "transcript": messages}).model_dump(mode="json")
+
+
+@router.post("/cases", status_code=201)
+def register_case(body: on_behalf.StaffCaseIn, session: DbSession, staff: ApiStaff) -> JSONResponse:
+    """A case registered on a resident's behalf (walk_in, phone, patrol, letter): the case as
+    GET /api/staff/cases/{number} shows it, plus the one-time `claim_code` for the receipt."""
+    registered = on_behalf.register(session=session, staff=staff, case_in=body)
+    return JSONResponse(
+        {**_case_in_full(session, registered.case), "claim_code": registered.claim_code},
+        status_code=201,
+        headers={"location": f"/api/staff/cases/{registered.case.number}"},
+    )
+
+
+@router.get("/cases/{number}")
+def get_case(number: str, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
+    case = cases.get_for_staff(session=session, number=number, staff=staff)
+    return _case_in_full(session, case)
+
+
+@router.post("/cases/{number}/claim-code")
+def new_claim_code(number: str, session: DbSession, staff: ApiStaff) -> dict[str, Any]:
+    """A new claim code for an unclaimed staff-registered case (the old one stops working)."""
+    case = cases.get_for_staff(session=session, number=number, staff=staff)
+    return {
+        "number": case.number,
+        "claim_code": on_behalf.new_claim_code(session=session, staff=staff, case=case),
+    }
 
 
 @router.post("/cases/{number}/transition")
@@ -163,7 +191,8 @@ def stats(
     township: Annotated[str | None, Query(max_length=50)] = None,
 ) -> dict[str, Any]:
     """受理数 (accepted), 办结数 (resolved), 办结率, 化解率, 满意率 and overdue, in total and per
-    township, kind and category, for the cases received from `start` to `end`."""
+    township, kind, category and source (how the cases came in), for the cases received from
+    `start` to `end`."""
     default = figures_view.default_period(session=session)
     period = Period(start or default.start, (end + timedelta(days=1)) if end else default.end)
     scope = staff_service.township_scope(staff=staff, township=township)
@@ -176,6 +205,6 @@ def stats(
                 row.group: _figures(row)
                 for row in figures_by(session=session, by=by, period=period, township=scope)
             }
-            for by in ("township", "kind", "category")
+            for by in ("township", "kind", "category", "source")
         },
     }

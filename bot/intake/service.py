@@ -18,6 +18,7 @@ from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, EventAction
 from bot.cases.errors import CaseNotFound
 from bot.cases.models import Case
 from bot.cases.schemas import CaseCreate
+from bot.cases.titles import title_of
 from bot.district import DistrictProfile, Place, TimeLimits, profile_of
 from bot.intake import choices
 from bot.intake.dialogue import DISPUTE_FORM, NOTICE_VERSION, required_slots
@@ -39,12 +40,6 @@ def _language(value: Any) -> str:
     return value if value in ("zh-Hans", "zh-Hant", "en") else "zh-Hans"
 
 
-def _title(text: str, prefix: str = "") -> str:
-    first = re.split(r"[。！？!?\n]", text.strip(), maxsplit=1)[0].strip() or text.strip()
-    title = f"{prefix}{first}"
-    return title if len(title) <= 60 else f"{title[:59]}…"
-
-
 def case_from_slots(form: str, slots: Mapping[str, Any], *, channel: str) -> CaseCreate:
     """The case the resident described, as the store takes it."""
     language = _language(slots.get("language"))
@@ -57,7 +52,7 @@ def case_from_slots(form: str, slots: Mapping[str, Any], *, channel: str) -> Cas
             category=category,
             township=str(slots["township"]),
             village=slots.get("village"),
-            title=_title(str(slots["dispute_description"]), f"{category.label}："),
+            title=title_of(str(slots["dispute_description"]), f"{category.label}："),
             description=str(slots["dispute_description"]),
             other_party=slots.get("other_party"),
             request=slots.get("dispute_request"),
@@ -74,7 +69,7 @@ def case_from_slots(form: str, slots: Mapping[str, Any], *, channel: str) -> Cas
         kind=CaseKind.PETITION,
         category=CaseCategory.OTHER,
         township=str(slots["township"]),
-        title=_title(str(slots["petition_subject"])),
+        title=title_of(str(slots["petition_subject"])),
         description=facts,
         request=None,
         contact_phone=slots.get("contact_phone"),

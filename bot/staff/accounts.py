@@ -36,8 +36,9 @@ def add_staff(
     township: str | None,
     display_name: str | None = None,
     by: StaffUser | None = None,
+    villages: Sequence[str] = (),
 ) -> StaffUser:
-    """Adds a staff account; a caseworker must belong to a township."""
+    """Adds a staff account; a caseworker must belong to a township, a grid worker to villages."""
     if str(role) == StaffRole.CASEWORKER.value and not township:
         raise InvalidStaff("township: a caseworker works in one township; name it")
     added = create(
@@ -47,14 +48,16 @@ def add_staff(
         role=role,
         township=township or None,
         display_name=display_name or None,
+        villages=villages,
     )
+    places = "、".join(row.village for row in added.villages)
     audit.record(
         session=session,
         action=AuditAction.STAFF_ADDED,
         staff=by,
         username=None if by is not None else "cli",
         target=added.username,
-        detail=f"{added.role.value} {added.township or 'district'}",
+        detail=f"{added.role.value} {added.township or 'district'}" + (f" {places}" if places else ""),
     )
     return added
 

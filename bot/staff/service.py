@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db.errors import DomainError, NotFound, NotPermitted
 from bot.district import profile_of
 from bot.staff.enums import StaffRole
-from bot.staff.models import StaffUser
+from bot.staff.models import StaffUser, StaffVillage
 
 MIN_PASSWORD_LENGTH = 10
 _USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,63}")
@@ -34,8 +34,10 @@ def create(
     role: StaffRole | str,
     township: str | None = None,
     display_name: str | None = None,
+    villages: Sequence[str] = (),
 ) -> StaffUser:
-    """Adds a staff member; a township limits them to that township's cases."""
+    """Adds a staff member; a township limits them to that township's cases. A grid worker names
+    their villages (their township follows from them)."""
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):
         raise InvalidStaff(
@@ -49,6 +51,13 @@ def create(
         raise InvalidStaff(f"role: one of {', '.join(item.value for item in StaffRole)}") from None
     if township is not None and profile_of(session).township(township) is None:
         raise InvalidStaff(f"township: {township!r} is not in the district profile")
+    places = village_places(session=session, villages=villages, township=township)
+    if staff_role is StaffRole.GRID_WORKER:
+        if not places:
+            raise InvalidStaff("village: a grid worker works in one or more villages; name them")
+        township = places[0][0]
+    elif places:
+        raise InvalidStaff("village: only a grid worker has villages")
     if session.scalar(select(StaffUser.id).where(StaffUser.username == username)) is not None:
         raise InvalidStaff(f"username: {username} is taken")
     staff = StaffUser(
@@ -57,10 +66,51 @@ def create(
         role=staff_role,
         township=township,
         display_name=display_name,
+        villages=[StaffVillage(township=town, village=village) for town, village in places],
     )
     session.add(staff)
     session.flush()
     return staff
+
+
+def village_places(
+    *, session: Session, villages: Sequence[str], township: str | None = None
+) -> list[tuple[str, str]]:
+    """(township, village) for each name ("毛郢村", or "孔店乡/毛郢村" where a name is in two
+    townships), all in one township: a grid worker works within one."""
+    profile = profile_of(session)
+    places: list[tuple[str, str]] = []
+    for name in villages:
+        name = name.strip()
+        town_name, _, village = name.rpartition("/")
+        found = [
+            (item.name, village)
+            for item in profile.townships
+            if village in item.villages and town_name in ("", item.name) and township in (None, item.name)
+        ]
+        if len(found) != 1:
+            raise InvalidStaff(
+                f"village: {name!r} is not a village of {township or profile.name}"
+                if not found
+                else f"village: {name!r} is in several townships; write it as TOWNSHIP/VILLAGE"
+            )
+        if found[0] not in places:
+            places.append(found[0])
+    if len({town for town, _ in places}) > 1:
+        raise InvalidStaff("village: a grid worker's villages lie in one township")
+    return places
+
+
+def set_villages(*, session: Session, staff: StaffUser, villages: Sequence[str]) -> None:
+    """Replaces a grid worker's villages (an admin's change)."""
+    if staff.role is not StaffRole.GRID_WORKER:
+        raise InvalidStaff("village: only a grid worker has villages")
+    places = village_places(session=session, villages=villages)
+    if not places:
+        raise InvalidStaff("village: a grid worker works in one or more villages; name them")
+    staff.villages = [StaffVillage(township=town, village=village) for town, village in places]
+    staff.township = places[0][0]
+    session.flush()
 
 
 def get(*, session: Session, username: str) -> StaffUser:
