@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
 from bot.db.clock import db_now
+from bot.db.errors import NotFound
 from bot.district import profile_of
 from bot.followups.enums import Rating, Solved, SurveyMethod, SurveyStatus
 from bot.followups.models import Survey
@@ -25,6 +26,12 @@ from bot.followups.service import NoOpenSurvey, record_answer
 from bot.staff.models import StaffUser
 
 OPEN = (SurveyStatus.SCHEDULED, SurveyStatus.SENT)
+
+
+class NoPhoneTask(NotFound):
+    code = "no_phone_survey"
+
+
 MAX_NOTE = 1000
 
 
@@ -63,7 +70,7 @@ def task(*, session: Session, survey_id: int, visible: ColumnElement[bool] | Non
         statement = statement.where(visible)
     survey = session.scalar(statement)
     if survey is None:
-        raise NoOpenSurvey(f"no phone survey {survey_id} is waiting for a call")
+        raise NoPhoneTask(f"no phone survey {survey_id} is waiting for a call")
     return survey
 
 
@@ -107,6 +114,11 @@ def record_not_reached(
         survey.due_at = now + rules.phone_retry_every
     session.flush()
     return survey
+
+
+def attempts_left(*, session: Session, survey: Survey) -> int:
+    """Calls that may still go unanswered before the survey counts as unanswered."""
+    return max(0, profile_of(session).followups.phone_attempts - survey.call_attempts)
 
 
 def _ensure_phone(survey: Survey) -> None:

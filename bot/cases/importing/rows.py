@@ -21,6 +21,7 @@ from bot.cases.importing import values
 from bot.cases.importing.report import Problem
 from bot.cases.importing.sheet import Sheet, SheetRow
 from bot.cases.schemas import CaseCreate
+from bot.cases.titles import title_of
 from bot.district import DistrictProfile
 
 # Which dates a case in each status must have: the steps it went through.
@@ -44,7 +45,6 @@ CANNOT_HAVE: dict[CaseStatus, tuple[str, ...]] = {
     CaseStatus.CLOSED: (),
 }
 DATE_ORDER = ("received", "accepted", "resolved", "closed")
-TITLE_FROM_DESCRIPTION = 30
 
 
 @dataclass
@@ -124,7 +124,7 @@ def check(
         "category": category,
         "township": text("township"),
         "village": text("village"),
-        "title": text("title") or text("description")[:TITLE_FROM_DESCRIPTION],
+        "title": text("title") or (title_of(text("description")) if text("description") else ""),
         "description": text("description"),
         "other_party": text("other_party"),
         "request": text("request"),
