@@ -16,6 +16,7 @@ from bot.console.api import router as api_router
 from bot.console.deps import CsrfFailed, Forbidden, SignInRequired
 from bot.console.rendering import STATIC, render, translator
 from bot.console.routes import router as console_router
+from bot.console.surveys import api_router as surveys_api_router
 from bot.console.surveys import router as surveys_router
 from bot.db.errors import DomainError, NotFound
 
@@ -116,6 +117,7 @@ def install(app: FastAPI) -> None:
     app.include_router(console_router)
     app.include_router(alerts_router)
     app.include_router(surveys_router)
+    app.include_router(surveys_api_router)
     app.include_router(api_router)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Forbidden, _forbidden)

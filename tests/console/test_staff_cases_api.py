@@ -76,9 +76,7 @@ def test_a_staff_registered_case_follows_the_same_transitions(
     headers = token_for(add_staff("wang.fang", "caseworker", "孔店乡"))
     number = _register(client, headers, source="phone", consent="by_phone").json()["number"]
 
-    wrong = client.post(
-        f"/api/staff/cases/{number}/transition", json={"to": "resolved"}, headers=headers
-    )
+    wrong = client.post(f"/api/staff/cases/{number}/transition", json={"to": "resolved"}, headers=headers)
     accepted = client.post(f"/api/staff/cases/{number}/transition", json={"to": "accepted"}, headers=headers)
 
     assert wrong.status_code == 409
@@ -180,7 +178,11 @@ def test_a_new_claim_code_replaces_the_old_one(
             session=session, resident=resident, number=first["number"], code=first["claim_code"], channel=None
         )
         new = claims.claim(
-            session=session, resident=resident, number=first["number"], code=second["claim_code"], channel=None
+            session=session,
+            resident=resident,
+            number=first["number"],
+            code=second["claim_code"],
+            channel=None,
         )
 
     assert old.result is claims.ClaimResult.REFUSED
