@@ -20,7 +20,6 @@ from bot.flows.figures import figures
 from bot.followups import phone
 from bot.followups import service as followups
 from bot.followups.enums import Rating, Solved, SurveyMethod, SurveyStatus
-from bot.followups.models import Survey
 from bot.outbox.models import OutboxItem
 from bot.residents.models import ChannelIdentity
 from bot.staff.models import StaffUser
