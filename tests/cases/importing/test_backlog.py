@@ -61,6 +61,9 @@ def test_the_dry_run_reports_every_problem_by_row_and_column_and_writes_nothing(
     assert _reported(out) == EXPECTED
     assert f"{ROWS} rows read, {len(EXPECTED)} with problems" in err
     assert "row 150, 来源: '传真' is not a source" in out
+    assert "row 150, 事项描述: empty" in out
+    assert "row 5, 联系电话: not a mainland mobile or landline number" in out
+    assert "row 19, 办结时间: empty, but a case that is resolved needs it" in out
     assert "row 88, 原编号: the same as row 87" in out
     assert "row 98, 办理结果: a resolved dispute needs an outcome" in out
     assert _cases(committed) == 0
