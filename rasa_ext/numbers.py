@@ -10,7 +10,10 @@ answer whatever the intent; outside one the assistant must ask what the resident
   `id_number`); the number itself is not copied into an entity, so it is kept nowhere new;
 - a case number anywhere in the message (DT-JF-2026-000123, in any case, full-width or not)
   becomes the entity `case_number`, upper-cased, and the intent `my_cases` unless the message
-  already asks to withdraw that case.
+  already asks to withdraw that case;
+- a case number followed by a claim code ("查询 DT-JF-2026-000123 123456", "认领码：123456",
+  "DT-JF-2026-000123 code 123456": the receipt of a case staff registered) also gives the entity
+  `claim_code` and the intent `claim_case`, whatever else the message seems to ask.
 
 The patterns are settings (config.yml), so a district with another case-number prefix needs no
 code. Loaded by Rasa from config.yml; it must import nothing from `bot/`.
@@ -65,8 +68,10 @@ class NumberMessages(GraphComponent):
             "phone_pattern": r"(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}",
             "id_number_pattern": r"\d{17}[\dXx]",
             "case_number_pattern": r"[A-Za-z]{2,5}-[A-Za-z]{2}-\d{4}-\d{6}",
+            "claim_code_pattern": r"\d{6}",
             "bare_number_intent": "give_number",
             "case_intent": "my_cases",
+            "claim_intent": "claim_case",
             "keep_intents": ["my_cases", "withdraw_case", "withdraw_confirm"],
         }
 
@@ -77,6 +82,12 @@ class NumberMessages(GraphComponent):
             ("id_number", re.compile(config["id_number_pattern"])),
         ]
         self._case = re.compile(config["case_number_pattern"])
+        # Right after the case number: separators, perhaps a label, then the code and no more digits.
+        self._claim_code = re.compile(
+            r"[\s,，、.。:：;；/]*(?:(?:认领码|認領碼|领取码|領取碼|查询码|查詢碼|验证码|驗證碼|claim\s*code|code|码|碼)"
+            rf"\s*(?:是|为|為|is)?\s*[:：]?\s*)?({config['claim_code_pattern']})(?!\d)",
+            re.IGNORECASE,
+        )
 
     @classmethod
     def create(
@@ -131,10 +142,16 @@ class NumberMessages(GraphComponent):
                 self._set_intent(message, self._config["bare_number_intent"])
                 self._add_entity(message, "number_kind", kind, 0, len(text))
                 continue
-            found = self._case.search(_plain(text))
+            plain = _plain(text)
+            found = self._case.search(plain)
             if found is None:
                 continue
             self._add_entity(message, "case_number", found.group(0).upper(), found.start(), found.end())
+            code = self._claim_code.match(plain, found.end())
+            if code is not None:
+                self._add_entity(message, "claim_code", code.group(1), code.start(1), code.end(1))
+                self._set_intent(message, self._config["claim_intent"])
+                continue
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if current not in self._config["keep_intents"]:
                 self._set_intent(message, self._config["case_intent"])

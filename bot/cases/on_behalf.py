@@ -89,6 +89,7 @@ def register(*, session: Session, staff: StaffUser, case_in: StaffCaseIn) -> Reg
     """Registers the case for a resident who has no chat identity, records their consent and who
     registered it, and issues the claim code."""
     scope.ensure_may_register(staff, township=case_in.township, village=case_in.village)
+    cases.check_place(profile_of(session), township=case_in.township, village=case_in.village)
     check_required(session, case_in)
     now = db_now(session=session)
     resident = Resident(
@@ -116,6 +117,28 @@ def register(*, session: Session, staff: StaffUser, case_in: StaffCaseIn) -> Reg
     case.consent_recorded_at = now
     code = claims.issue(session=session, case=case)
     return Registered(case=case, claim_code=code)
+
+
+def claim_message(number: str, code: str) -> str:
+    """What the resident types in a chat to claim the case (the words rasa_ext/numbers.py reads)."""
+    return f"查询 {number} {code}"
+
+
+def sms_text(*, case: Case, code: str, centre: str, language: str) -> str:
+    """The receipt as a short text message that staff send by hand."""
+    due = case.accept_due.isoformat()
+    if language == "en":
+        return (
+            f"[{centre}] Your case is registered: {case.number}. Claim code {code} (works once). "
+            f"To follow it in a chat with the Shuoshi assistant, send: {case.number} {code}. "
+            f"Decision on acceptance by {due}."
+        )
+    return (
+        f"【{centre}】您的事项已登记，编号 {case.number}，认领码 {code}（仅可使用一次）。"
+        f"在网页或 Telegram 上向「说事」助手发送「{claim_message(case.number, code)}」，"
+        "即可查看进度、接收通知和回访。"
+        f"受理决定期限：{due}。"
+    )
 
 
 def new_claim_code(*, session: Session, staff: StaffUser, case: Case) -> str:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from bot.console.deps import ConsoleStaff, DbSession, csrf_protected
+from bot.console.deps import DbSession, OfficeConsoleStaff, csrf_protected
 from bot.console.rendering import render
 from bot.scams import alerts, rules
 from bot.staff.audit import record as audit_record
@@ -20,7 +20,7 @@ ALERT_PUBLISHED = "scam_alert_published"  # audit action (stored as text)
 
 @router.get("/alerts")
 def alerts_page(
-    request: Request, session: DbSession, staff: ConsoleStaff, published: int | None = None
+    request: Request, session: DbSession, staff: OfficeConsoleStaff, published: int | None = None
 ) -> Response:
     sent = [
         (alert, alerts.delivery_counts(session=session, alert=alert))
@@ -44,7 +44,7 @@ def alerts_page(
 def publish_alert(
     request: Request,
     session: DbSession,
-    staff: ConsoleStaff,
+    staff: OfficeConsoleStaff,
     text: Annotated[str, Form(max_length=alerts.MAX_ALERT_TEXT)] = "",
     text_en: Annotated[str, Form(max_length=alerts.MAX_ALERT_TEXT)] = "",
     fraud_type: Annotated[str, Form(max_length=32)] = "",

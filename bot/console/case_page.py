@@ -49,6 +49,7 @@ def case_view(*, session: Session, case: Case, staff: StaffUser) -> CaseView:
     )
     ids = {event.actor_staff_id for event in case.events} | {note.author_id for note in case.notes}
     ids |= {case.assigned_to_id} if case.assigned_to_id else set()
+    ids |= {case.registered_by_id, case.consent_recorded_by_id} - {None}
     names = staff_service.display_names(session=session, ids=ids)
     return CaseView(
         case=case,

@@ -76,6 +76,13 @@ def senior_console_staff(staff: Annotated[StaffUser, Depends(console_staff)]) ->
     return staff
 
 
+def office_console_staff(staff: Annotated[StaffUser, Depends(console_staff)]) -> StaffUser:
+    """Staff of the centre's offices: not a grid worker, who works only their own cases."""
+    if staff.role is StaffRole.GRID_WORKER:
+        raise Forbidden()
+    return staff
+
+
 def admin_console_staff(staff: Annotated[StaffUser, Depends(console_staff)]) -> StaffUser:
     if staff.role is not StaffRole.ADMIN:
         raise Forbidden()
@@ -114,6 +121,7 @@ async def csrf_protected(request: Request) -> None:
 
 
 ConsoleStaff = Annotated[StaffUser, Depends(console_staff)]
+OfficeConsoleStaff = Annotated[StaffUser, Depends(office_console_staff)]
 SeniorConsoleStaff = Annotated[StaffUser, Depends(senior_console_staff)]
 AdminConsoleStaff = Annotated[StaffUser, Depends(admin_console_staff)]
 ApiStaff = Annotated[StaffUser, Depends(api_staff)]

@@ -21,6 +21,8 @@ class FiguresReport:
     by_month: list[tuple[str, Figures]]
     by_category: list[Figures]
     by_township: list[Figures]
+    # How the cases came in: chat, walk-in, phone, patrol, letter.
+    by_source: list[Figures]
     survey_answers: list[SurveyAnswer]
 
 
@@ -62,6 +64,7 @@ def figures_report(*, session: Session, period: Period, township: str | None) ->
         ],
         by_category=figures_by(session=session, by="category", period=period, township=township),
         by_township=figures_by(session=session, by="township", period=period, township=township),
+        by_source=figures_by(session=session, by="source", period=period, township=township),
         survey_answers=survey_answers(session=session, period=period, township=township),
     )
 

@@ -14,7 +14,9 @@ from bot.cases.enums import (
     CATEGORY_LABELS,
     CaseCategory,
     CaseKind,
+    CaseSource,
     CaseStatus,
+    ConsentMethod,
     EventAction,
     ResolutionOutcome,
 )
@@ -58,6 +60,7 @@ ROLE: dict[str, tuple[str, str]] = {
     StaffRole.ADMIN: ("管理员", "Admin"),
     StaffRole.SUPERVISOR: ("主管", "Supervisor"),
     StaffRole.CASEWORKER: ("办案人员", "Caseworker"),
+    StaffRole.GRID_WORKER: ("网格员", "Grid worker"),
     ActorRole.RESIDENT: ("群众", "Resident"),
     ActorRole.SYSTEM: ("系统", "System"),
 }
@@ -71,6 +74,7 @@ ACTION: dict[str, tuple[str, str]] = {
     EventAction.PERSONAL_DATA_ERASED: ("删除个人信息", "Personal data erased"),
     EventAction.REPLIED: ("回复群众", "Replied to the resident"),
     EventAction.INFORMATION_REQUESTED: ("请群众补充材料", "Asked for more information"),
+    EventAction.CLAIMED: ("群众在聊天中认领", "Claimed by the resident in a chat"),
     "signed_in": ("登录", "Signed in"),
     "sign_in_failed": ("登录失败", "Sign-in failed"),
     "sign_in_locked": ("登录被锁定", "Sign-in locked"),
@@ -83,6 +87,18 @@ ACTION: dict[str, tuple[str, str]] = {
     "tokens_revoked": ("吊销 API 令牌", "API tokens revoked"),
     "cases_exported": ("导出案件", "Cases exported"),
     "attachment_opened": ("查看附件", "Attachment opened"),
+}
+# How a case came in.
+SOURCE: dict[CaseSource, tuple[str, str]] = {
+    CaseSource.CHAT: ("在线登记", "Chat"),
+    CaseSource.WALK_IN: ("来访", "Walk-in"),
+    CaseSource.PHONE: ("来电", "Phone call"),
+    CaseSource.PATROL: ("网格巡查", "Grid patrol"),
+    CaseSource.LETTER: ("来信", "Letter"),
+}
+CONSENT: dict[ConsentMethod, tuple[str, str]] = {
+    ConsentMethod.IN_PERSON: ("当面同意", "In person"),
+    ConsentMethod.BY_PHONE: ("电话中同意", "By phone"),
 }
 # What the buttons that move a case to a status say.
 TRANSITION: dict[CaseStatus, tuple[str, str]] = {
@@ -117,6 +133,12 @@ class Translator:
         # A category added to the store before it has an English label here still shows.
         english = CATEGORY_EN.get(item) or item.value.replace("_", " ").capitalize()
         return english if self.language == "en" else CATEGORY_LABELS.get(item, english)
+
+    def source(self, value: CaseSource | str) -> str:
+        return self._pick(SOURCE.get(CaseSource(value)), str(value))
+
+    def consent(self, value: ConsentMethod | str | None) -> str:
+        return "" if value is None else self._pick(CONSENT.get(ConsentMethod(value)), str(value))
 
     def outcome(self, value: ResolutionOutcome | str | None) -> str:
         return "" if value is None else self._pick(OUTCOME.get(ResolutionOutcome(value)), str(value))

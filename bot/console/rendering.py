@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from bot.cases.enums import CaseCategory, CaseKind, CaseStatus, ResolutionOutcome
+from bot.cases.enums import CaseCategory, CaseKind, CaseSource, CaseStatus, ResolutionOutcome
 from bot.config import Settings
 from bot.console.i18n import LANGUAGE_COOKIE, Translator, language_of
 from bot.district import load_profile
@@ -63,6 +63,7 @@ def render(
         "statuses": list(CaseStatus),
         "kinds": list(CaseKind),
         "categories": list(CaseCategory),
+        "sources": list(CaseSource),
         "outcomes": list(ResolutionOutcome),
         "roles": list(StaffRole),
         "local": local,

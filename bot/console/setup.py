@@ -14,6 +14,7 @@ from bot.cases.errors import IllegalTransition, MissingReason, NotPermitted
 from bot.console.alerts import router as alerts_router
 from bot.console.api import router as api_router
 from bot.console.deps import CsrfFailed, Forbidden, SignInRequired
+from bot.console.registration import router as registration_router
 from bot.console.rendering import STATIC, render, translator
 from bot.console.routes import router as console_router
 from bot.console.surveys import api_router as surveys_api_router
@@ -114,6 +115,8 @@ class SecurityHeaders:
 def install(app: FastAPI) -> None:
     """Adds the console (/console) and the staff API (/api/staff) to the gateway."""
     app.mount(f"{CONSOLE_PREFIX}/static", StaticFiles(directory=STATIC), name="console-static")
+    # Before the console's own routes: /console/cases/new is not a case number.
+    app.include_router(registration_router)
     app.include_router(console_router)
     app.include_router(alerts_router)
     app.include_router(surveys_router)

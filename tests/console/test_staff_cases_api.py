@@ -229,3 +229,26 @@ def test_staff_add_refuses_a_grid_worker_without_good_villages(
             township="孔店乡" if role == "caseworker" else None,
             villages=villages,
         )
+
+
+def test_the_figures_split_by_source(
+    client: TestClient,
+    add_staff: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    open_case: Callable[..., str],
+) -> None:
+    headers = token_for(add_staff("li.na", "supervisor"))
+    open_case()
+    _register(client, headers)
+    _register(client, headers)
+
+    stats = client.get("/api/staff/stats", headers=headers).json()
+
+    assert {source: row["received"] for source, row in stats["by_source"].items()} == {
+        "chat": 1,
+        "walk_in": 2,
+        "phone": 0,
+        "patrol": 0,
+        "letter": 0,
+    }
+    assert stats["total"]["received"] == 3
