@@ -74,8 +74,9 @@ def record_answer(
     survey_id: int,
     session: DbSession,
     staff: ConsoleStaff,
-    rating: Annotated[Rating, Form()],
-    solved: Annotated[Solved, Form()],
+    # Checked after the task is found (out of scope: 404 whatever the form says).
+    rating: Annotated[str, Form(max_length=32)] = "",
+    solved: Annotated[str, Form(max_length=32)] = "",
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     survey = phone.task(session=session, survey_id=survey_id, visible=scope.visible(staff))
@@ -164,8 +165,8 @@ def answer_task(survey_id: int, body: PhoneAnswerIn, session: DbSession, staff: 
 
 @api_router.post("/{survey_id}/not-reached")
 def task_not_reached(
-    survey_id: int, body: NotReachedIn, session: DbSession, staff: ApiStaff
+    survey_id: int, session: DbSession, staff: ApiStaff, body: NotReachedIn | None = None
 ) -> dict[str, Any]:
     survey = phone.task(session=session, survey_id=survey_id, visible=scope.visible(staff))
-    phone.record_not_reached(session=session, survey=survey, staff=staff, note=body.note)
+    phone.record_not_reached(session=session, survey=survey, staff=staff, note=body.note if body else None)
     return _task(survey)

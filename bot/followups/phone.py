@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
 from bot.db.clock import db_now
-from bot.db.errors import NotFound
+from bot.db.errors import DomainError, NotFound
 from bot.district import profile_of
 from bot.followups.enums import Rating, Solved, SurveyMethod, SurveyStatus
 from bot.followups.models import Survey
@@ -30,6 +30,10 @@ OPEN = (SurveyStatus.SCHEDULED, SurveyStatus.SENT)
 
 class NoPhoneTask(NotFound):
     code = "no_phone_survey"
+
+
+class InvalidAnswer(DomainError):
+    code = "invalid_survey_answer"
 
 
 MAX_NOTE = 1000
@@ -85,6 +89,13 @@ def record_phone_answer(
 ) -> Survey:
     """What the resident said on the phone, as staff recorded it."""
     _ensure_phone(survey)
+    try:
+        rating, solved = Rating(rating), Solved(solved)
+    except ValueError:
+        raise InvalidAnswer(
+            f"survey {survey.id}: the answer needs the satisfaction ({', '.join(Rating)}) "
+            f"and whether the problem is solved ({', '.join(Solved)})"
+        ) from None
     now = db_now(session=session)
     if survey.status is SurveyStatus.SCHEDULED:
         survey.status, survey.sent_at = SurveyStatus.SENT, now

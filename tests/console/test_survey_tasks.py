@@ -113,3 +113,18 @@ def test_a_caseworker_of_another_township_sees_no_task_and_gets_404(
         client.post(f"/api/staff/surveys/{survey_id}/not-reached", headers=headers, json={}).status_code
         == 404
     )
+
+
+def test_an_answer_without_the_satisfaction_is_refused_and_changes_nothing(
+    client: TestClient, signed_in: Callable[..., str], console_settings: Settings
+) -> None:
+    csrf = signed_in("supervisor", username="lead")
+    number, survey_id = resolved_walk_in(console_settings, by="lead")
+
+    response = client.post(f"/console/surveys/{survey_id}/answer", data={"csrf": csrf, "solved": "yes"})
+
+    assert response.status_code == 400 and "satisfaction" in response.text
+    with session_scope(console_settings) as session:
+        survey = session.get(Survey, survey_id)
+        assert survey is not None and survey.status is SurveyStatus.SCHEDULED
+        assert cases.get_by_number(session=session, number=number).status is CaseStatus.RESOLVED
