@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Annotated
 from urllib.parse import quote
@@ -392,6 +393,7 @@ def add_staff(
     role: Annotated[StaffRole, Form()],
     township: Annotated[str, Form(max_length=50)] = "",
     display_name: Annotated[str, Form(max_length=64)] = "",
+    villages: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     accounts.add_staff(
         session=session,
@@ -401,6 +403,7 @@ def add_staff(
         township=township or None,
         display_name=display_name or None,
         by=admin,
+        villages=[name for name in re.split(r"[,，、\s]+", villages) if name],
     )
     return RedirectResponse("/console/staff", status_code=303)
 

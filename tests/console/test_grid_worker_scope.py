@@ -313,3 +313,26 @@ def _supervisor(settings: Settings) -> str:
                 session=session, username="zhao.lei", password=PASSWORD, role="supervisor", township=None
             )
     return "zhao.lei"
+
+
+def test_an_admin_adds_a_grid_worker_with_villages_in_the_console(
+    client: TestClient, signed_in: Callable[..., str], console_settings: Settings
+) -> None:
+    csrf = signed_in("admin")
+
+    response = client.post(
+        "/console/staff",
+        data={
+            "csrf": csrf,
+            "username": "grid.zhou",
+            "password": "a long grid password",
+            "role": "grid_worker",
+            "villages": "毛郢村，东河村",
+        },
+    )
+
+    assert response.status_code == 303
+    assert "毛郢村、东河村" in client.get("/console/staff").text
+    with session_scope(console_settings) as session:
+        worker = staff_service.get(session=session, username="grid.zhou")
+        assert worker.township == "孔店乡" and len(worker.villages) == 2
