@@ -187,6 +187,35 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_cases(args: argparse.Namespace) -> int:
+    from bot.db.session import session_scope
+    from bot.flows import backlog
+
+    if not args.file.is_file():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return 2
+    with session_scope(load_settings()) as session:
+        report = backlog.import_cases(session=session, path=args.file)
+        if args.dry_run or not report.ok:
+            session.rollback()
+    for line in report.lines():
+        print(line)
+    bad = len(report.rows_with_problems())
+    if not report.ok:
+        print(
+            f"{report.rows} rows read, {bad} with problems ({len(report.problems)} in all): nothing imported",
+            file=sys.stderr,
+        )
+        return 1
+    if args.dry_run:
+        print(f"{report.rows} rows read, no problems: `shuoshi import cases {args.file}` imports them")
+        return 0
+    for row, reference, number in report.imported:
+        print(f"row {row}: {reference} → {number}")
+    print(f"{len(report.imported)} cases imported")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="shuoshi", description="Shuoshi (说事): the district residents' assistant"
@@ -265,6 +294,18 @@ def parser() -> argparse.ArgumentParser:
     followups.add_parser("dispatch", help="one pass over the due outbox items").set_defaults(
         handler=_followups_dispatch
     )
+
+    importing = commands.add_parser("import", help="bring in cases from elsewhere").add_subparsers(
+        dest="import_command", required=True
+    )
+    import_cases = importing.add_parser(
+        "cases", help="the backlog from an XLSX or CSV file, one row a case (README lists the columns)"
+    )
+    import_cases.add_argument("file", type=Path, help="an .xlsx or .csv file")
+    import_cases.add_argument(
+        "--dry-run", action="store_true", help="check every row and list the problems; import nothing"
+    )
+    import_cases.set_defaults(handler=_import_cases)
     return root
 
 

@@ -41,6 +41,7 @@ def written(language: Language | str | None) -> Written:
     """The written text to take for `language` (English, or the Chinese text for both scripts)."""
     return "en" if language == Language.ENGLISH else "zh"
 
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _LATIN = re.compile(r"[A-Za-z]")

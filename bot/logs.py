@@ -103,9 +103,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def readable_formatter(process: str) -> logging.Formatter:
-    return logging.Formatter(
-        f"%(asctime)s %(levelname)-7s {process} %(name)s [%(request_id)s] %(message)s"
-    )
+    return logging.Formatter(f"%(asctime)s %(levelname)-7s {process} %(name)s [%(request_id)s] %(message)s")
 
 
 def handler_for(stream: IO[str], *, process: str, json_lines: bool | None = None) -> logging.Handler:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import delete, select
@@ -26,16 +26,25 @@ from bot.staff.models import StaffUser
 RevealableField = Literal["id_number", "contact_phone"]
 
 
-def create(*, session: Session, case_in: CaseCreate, resident: Resident, actor: Actor | None = None) -> Case:
+def create(
+    *,
+    session: Session,
+    case_in: CaseCreate,
+    resident: Resident,
+    actor: Actor | None = None,
+    received_at: datetime | None = None,
+) -> Case:
     """Registers a new case for `resident`, numbers it, sets its first deadline and records the event.
 
     `actor` is the resident unless staff register the case on their behalf (a walk-in).
+    `received_at` is now, except for a case of the backlog (`bot.cases.importing`): its number's
+    year, its first deadline and the figures go by the day it was really received.
     """
     profile = profile_of(session)
     check_place(profile, township=case_in.township, village=case_in.village)
     if resident.id is None:
         session.flush()
-    received_on = local_date(db_now(session=session), profile.zone)
+    received_on = local_date(received_at or db_now(session=session), profile.zone)
     number = numbering.next_number(
         session=session,
         prefix=profile.case_numbering.prefix,
@@ -52,6 +61,8 @@ def create(*, session: Session, case_in: CaseCreate, resident: Resident, actor: 
         resident=resident,
         accept_due=acceptance_due(received_on, profile.limits(case_in.kind), profile.calendar),
     )
+    if received_at is not None:
+        case.created_at = received_at
     session.add(case)
     events.record(
         session=session,

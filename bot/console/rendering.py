@@ -14,11 +14,15 @@ from bot.cases.enums import CaseCategory, CaseKind, CaseSource, CaseStatus, Reso
 from bot.config import Settings
 from bot.console.i18n import LANGUAGE_COOKIE, Translator, language_of
 from bot.district import load_profile
+from bot.residents.privacy import mask_name, mask_phone
 from bot.staff import auth
 from bot.staff.enums import StaffRole
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 STATIC = Path(__file__).parent / "static"
+# Lists show names and phone numbers masked, as the read schemas do.
+TEMPLATES.env.filters["mask_name"] = mask_name
+TEMPLATES.env.filters["mask_phone"] = mask_phone
 
 
 def translator(request: Request) -> Translator:

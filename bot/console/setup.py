@@ -17,6 +17,8 @@ from bot.console.deps import CsrfFailed, Forbidden, SignInRequired
 from bot.console.registration import router as registration_router
 from bot.console.rendering import STATIC, render, translator
 from bot.console.routes import router as console_router
+from bot.console.surveys import api_router as surveys_api_router
+from bot.console.surveys import router as surveys_router
 from bot.db.errors import DomainError, NotFound
 
 API_PREFIX = "/api/staff"
@@ -117,6 +119,8 @@ def install(app: FastAPI) -> None:
     app.include_router(registration_router)
     app.include_router(console_router)
     app.include_router(alerts_router)
+    app.include_router(surveys_router)
+    app.include_router(surveys_api_router)
     app.include_router(api_router)
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(Forbidden, _forbidden)

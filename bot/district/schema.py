@@ -127,8 +127,14 @@ class FollowUpRules(_Strict):
     reminders: int = Field(default=2, ge=0, le=2)
     # A case resolved longer ago than this is not asked about any more.
     no_survey_after: str = "30d"
+    # Phone surveys (residents without a chat): calls that may go unanswered before the survey
+    # counts as unanswered, and the wait before the next try.
+    phone_attempts: int = Field(default=3, ge=1, le=10)
+    phone_retry_interval: str = "1d"
 
-    @field_validator("survey_delay_after_resolved", "reminder_interval", "no_survey_after")
+    @field_validator(
+        "survey_delay_after_resolved", "reminder_interval", "no_survey_after", "phone_retry_interval"
+    )
     @classmethod
     def _duration(cls, value: str) -> str:
         duration(value)
@@ -145,6 +151,10 @@ class FollowUpRules(_Strict):
     @property
     def too_old(self) -> timedelta:
         return duration(self.no_survey_after)
+
+    @property
+    def phone_retry_every(self) -> timedelta:
+        return duration(self.phone_retry_interval)
 
 
 class DistrictProfile(_Strict):

@@ -26,3 +26,11 @@ class Solved(StrEnum):
     YES = "yes"
     PARTLY = "partly"
     NO = "no"
+
+
+class SurveyMethod(StrEnum):
+    """How the survey is asked. 满意率 counts every answered survey alike, whichever way it came."""
+
+    CHAT = "chat"  # the assistant asks in the resident's chat
+    PHONE = "phone"  # staff call the contact phone (a task in the console, the 12345 way)
+    IMPORTED = "imported"  # answered before Shuoshi: came with the backlog

@@ -46,4 +46,3 @@ def satisfaction_counts(
         key = row.get("group")
         counts[None if key is None else str(getattr(key, "value", key))] = (row["satisfied"], row["answered"])
     return counts
-

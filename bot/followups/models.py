@@ -11,8 +11,9 @@ from bot.cases.enums import CaseStatus
 from bot.cases.models import Case
 from bot.db.base import Base
 from bot.db.types import enum_column, utcnow
-from bot.followups.enums import Rating, Solved, SurveyStatus
+from bot.followups.enums import Rating, Solved, SurveyMethod, SurveyStatus
 from bot.residents.models import Resident
+from bot.staff.models import StaffUser
 
 
 class Survey(Base):
@@ -37,10 +38,24 @@ class Survey(Base):
     old_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
     new_status: Mapped[CaseStatus | None] = mapped_column(enum_column(CaseStatus))
     cancel_reason: Mapped[str | None] = mapped_column(String(100))
+    # Chat, or a phone task when the resident has no chat to be asked in (a walk-in, a call).
+    method: Mapped[SurveyMethod] = mapped_column(
+        enum_column(SurveyMethod),
+        default=SurveyMethod.CHAT,
+        server_default=SurveyMethod.CHAT.value,
+        index=True,
+    )
+    # Phone tasks: calls that did not reach the resident, the last one's time and staff's note.
+    call_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_call_at: Mapped[datetime | None]
+    last_call_note: Mapped[str | None] = mapped_column(Text)
+    # The staff member who recorded a phone answer.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
 
     case: Mapped[Case] = relationship()
     resident: Mapped[Resident] = relationship()
+    recorded_by: Mapped[StaffUser | None] = relationship()
 
 
 class SurveyOptOut(Base):

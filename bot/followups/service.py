@@ -21,7 +21,7 @@ from bot.cases.models import Case
 from bot.db.clock import db_now
 from bot.db.errors import DomainError
 from bot.district import profile_of
-from bot.followups.enums import Rating, Solved, SurveyStatus
+from bot.followups.enums import Rating, Solved, SurveyMethod, SurveyStatus
 from bot.followups.models import Survey, SurveyOptOut
 from bot.notices import Notice, case_notice
 from bot.outbox import service as outbox
@@ -108,6 +108,8 @@ def schedule_survey(*, session: Session, case: Case) -> Survey | None:
         resolved_at=case.resolved_at,
         status=SurveyStatus.SCHEDULED,
         due_at=db_now(session=session) + rules.survey_delay,
+        # A resident without a chat (a walk-in, a call, a letter) is called by staff instead.
+        method=SurveyMethod.CHAT if _address(case) is not None else SurveyMethod.PHONE,
     )
     session.add(survey)
     session.flush()
@@ -132,6 +134,12 @@ def send_due(*, session: Session, is_busy: set[int] | None = None) -> int:
         if reason is not None:
             survey.status, survey.cancel_reason = SurveyStatus.CANCELLED, reason
             continue
+        if survey.method is SurveyMethod.PHONE:
+            # Staff call from the console's task list (bot.followups.phone) unless the resident
+            # has since claimed the case in a chat and no call was tried: then the chat asks.
+            if survey.status is not SurveyStatus.SCHEDULED or _address(survey.case) is None:
+                continue
+            survey.method = SurveyMethod.CHAT
         if survey.status is SurveyStatus.SENT and survey.reminders_sent >= rules.reminders:
             survey.status = SurveyStatus.UNANSWERED
             continue
@@ -144,7 +152,10 @@ def send_due(*, session: Session, is_busy: set[int] | None = None) -> int:
         step = "ask" if survey.status is SurveyStatus.SCHEDULED else f"reminder-{survey.reminders_sent + 1}"
         address = _address(survey.case)
         if address is None:
-            survey.status, survey.cancel_reason = SurveyStatus.CANCELLED, "resident cannot be reached"
+            if survey.status is SurveyStatus.SCHEDULED and survey.case.contact_phone:
+                survey.method = SurveyMethod.PHONE  # the chat is gone: staff call instead
+            else:
+                survey.status, survey.cancel_reason = SurveyStatus.CANCELLED, "resident cannot be reached"
             continue
         item = outbox.enqueue(
             session=session,
@@ -185,6 +196,7 @@ def _has_open_survey(session: Session, survey: Survey) -> bool:
             select(Survey.id).where(
                 Survey.resident_id == survey.resident_id,
                 Survey.status == SurveyStatus.SENT,
+                Survey.method == SurveyMethod.CHAT,
                 Survey.id != survey.id,
             )
         )
@@ -199,7 +211,13 @@ def _opted_out(session: Session, resident_id: int) -> bool:
 def open_survey(*, session: Session, resident: Resident, case_number: str | None = None) -> Survey:
     """The survey waiting for this resident's answer (about `case_number`, if given)."""
     statement = (
-        select(Survey).join(Case).where(Survey.resident_id == resident.id, Survey.status == SurveyStatus.SENT)
+        select(Survey)
+        .join(Case)
+        .where(
+            Survey.resident_id == resident.id,
+            Survey.status == SurveyStatus.SENT,
+            Survey.method == SurveyMethod.CHAT,
+        )
     )
     if case_number:
         statement = statement.where(Case.number == case_number)
@@ -281,10 +299,9 @@ def answers(
 
 def forget_resident(*, session: Session, resident: Resident) -> None:
     """Erasure, this domain's part: never surveyed again; open and scheduled surveys cancelled;
-    the comments of answered ones blanked (the rating and answer stay for 满意率)."""
+    the comments of answered ones and staff's call notes blanked (the rating and answer stay
+    for 满意率)."""
     opt_out(session=session, resident=resident)
     session.execute(
-        update(Survey)
-        .where(Survey.resident_id == resident.id, Survey.comment.is_not(None))
-        .values(comment=None)
+        update(Survey).where(Survey.resident_id == resident.id).values(comment=None, last_call_note=None)
     )

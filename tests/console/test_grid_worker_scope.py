@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +18,10 @@ from bot.cases import attachments, on_behalf
 from bot.cases import service as cases
 from bot.cases.models import Case, CaseEvent
 from bot.config import Settings
+from bot.db.clock import db_now
 from bot.db.session import session_scope
+from bot.flows.status import change_status
+from bot.followups.models import Survey
 from bot.staff import accounts
 from bot.staff import service as staff_service
 from tests.console.conftest import PASSWORD, sign_in
@@ -68,7 +72,21 @@ def scene(console_settings: Settings) -> dict[str, Any]:
         picture = attachments.store(
             session=session, settings=console_settings, resident=foreign.resident, data=PNG, case=foreign
         )
+        # Resolved, with its phone survey due: the survey routes must not reach it either.
+        for to in ("accepted", "in_progress"):
+            change_status(session=session, case=foreign, to=to, actor=office.actor)
+        change_status(
+            session=session,
+            case=foreign,
+            to="resolved",
+            actor=office.actor,
+            note="已调解",
+            outcome="agreement",
+        )
+        survey = session.scalars(select(Survey).where(Survey.case_id == foreign.id)).one()
+        survey.due_at = db_now(session=session) - timedelta(seconds=1)
         return {
+            "survey_id": survey.id,
             "grid_id": grid.id,
             "office_id": office.id,
             "own": own.number,
@@ -100,6 +118,7 @@ def _url(route: APIRoute, scene: dict[str, Any]) -> str:
     values = {
         "number": scene["foreign"],
         "attachment_id": str(scene["attachment_id"]),
+        "survey_id": str(scene["survey_id"]),
         "staff_id": str(scene["office_id"]),
         "language": "en",
     }
@@ -118,6 +137,8 @@ def _api_body(path: str, scene: dict[str, Any]) -> dict[str, Any] | None:
         return {"text": "我来看看"}
     if path.endswith("/assign"):
         return {"staff_id": scene["grid_id"]}
+    if path.endswith("/answer"):
+        return {"rating": "satisfied", "solved": "yes"}
     if path == "/api/staff/cases":
         return {**CASE_FIELDS, "village": "东河村"}  # not one of the grid worker's villages
     return None
@@ -140,6 +161,8 @@ def _console_form(csrf: str, scene: dict[str, Any]) -> dict[str, str]:
         "title": "假预警",
         "body": "假预警",
         "consent_given": "yes",
+        "rating": "satisfied",
+        "solved": "yes",
         **{key: str(value) for key, value in CASE_FIELDS.items()},
         "village": "东河村",
     }
@@ -179,7 +202,7 @@ def test_a_grid_worker_reaches_no_case_but_their_own_on_any_route(
                 response = browser.request(method, path, data=_console_form(csrf, scene))
             walked.append(f"{method} {route.path}")
             where = f"{method} {route.path} → {response.status_code}"
-            if "{number}" in route.path:
+            if "{number}" in route.path or "{survey_id}" in route.path:
                 assert response.status_code == 404, where
             elif SENIOR_OR_ADMIN.match(route.path):
                 assert response.status_code == 403, where
