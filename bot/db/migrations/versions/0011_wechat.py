@@ -2,7 +2,7 @@
 wrote from each identity (WeChat's 48-hour customer-service window).
 
 Revision ID: 0011
-Revises: 0012
+Revises: 0010
 Create Date: 2026-12-03
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from bot.db.types import utcnow
 
 revision: str = "0011"
-down_revision: str | None = "0012"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
