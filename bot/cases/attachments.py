@@ -1,4 +1,5 @@
-"""Files residents send: checked by their first bytes, size-limited, stored under var/attachments/.
+"""Files residents send: checked by their first bytes, size-limited, kept in the attachment
+store (bot.cases.attachment_store: the case store by default, so every gateway reads them).
 
 The stored name is random; the name the sender gave is not kept (it may hold personal data and
 must never become part of a path).
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from bot.cases import attachment_store
 from bot.cases.models import Attachment, Case
 from bot.config import Settings
 from bot.db.clock import db_now
@@ -66,10 +68,6 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def directory(settings: Settings) -> Path:
-    return settings.var_dir / "attachments"
-
-
 def store(
     *,
     session: Session,
@@ -91,9 +89,7 @@ def store(
         raise AttachmentRejected("attachment: only photos, PDF documents and voice messages are accepted")
     now = db_now(session=session)
     relative = Path(f"{now:%Y/%m}") / f"{secrets.token_hex(16)}{_EXTENSIONS[content_type]}"
-    target = directory(settings) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    attachment_store.for_settings(settings).put(session, relative.as_posix(), data)
     attachment = Attachment(
         resident=resident,
         case=case,
@@ -108,16 +104,22 @@ def store(
     return attachment
 
 
-def read(*, settings: Settings, attachment: Attachment) -> bytes:
+def read(*, settings: Settings, attachment: Attachment, session: Session | None = None) -> bytes:
     if attachment.path is None:
         raise AttachmentRejected(f"attachment #{attachment.id} was deleted")
-    return (directory(settings) / attachment.path).read_bytes()
+    session = session or object_session(attachment)
+    if session is None:
+        raise RuntimeError(f"attachment #{attachment.id} is not in a session")
+    try:
+        return attachment_store.for_settings(settings).get(session, attachment.path)
+    except attachment_store.FileMissing:
+        raise NotFound(f"attachment #{attachment.id}: its file is missing from the store") from None
 
 
 def delete(*, session: Session, settings: Settings, attachment: Attachment) -> None:
     """Removes the file; the row stays (size and type) with its path cleared."""
     if attachment.path is not None:
-        (directory(settings) / attachment.path).unlink(missing_ok=True)
+        attachment_store.for_settings(settings).delete(session, attachment.path)
     attachment.path = None
     attachment.deleted_at = db_now(session=session)
     session.flush()
