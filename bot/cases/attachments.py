@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -157,6 +158,20 @@ def forget_resident(*, session: Session, settings: Settings, resident: Resident)
     without a path). Returns how many."""
     files = session.scalars(
         select(Attachment).where(Attachment.resident_id == resident.id, Attachment.path.is_not(None))
+    ).all()
+    for attachment in files:
+        delete(session=session, settings=settings, attachment=attachment)
+    return len(files)
+
+
+def purge(*, session: Session, settings: Settings, older_than: datetime) -> int:
+    """Retention: deletes the files of attachments on no case (never attached, or their case
+    deleted) received before `older_than`, as the transcript's retention does with messages;
+    a case keeps its files as long as the case is kept. Returns how many."""
+    files = session.scalars(
+        select(Attachment).where(
+            Attachment.case_id.is_(None), Attachment.path.is_not(None), Attachment.created_at < older_than
+        )
     ).all()
     for attachment in files:
         delete(session=session, settings=settings, attachment=attachment)

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 
 from bot import transcript
+from bot.cases import attachments
 from bot.channels.telegram import service as telegram_updates
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
@@ -127,10 +128,14 @@ class Dispatcher:
         with session_scope(self._settings) as session:
             cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
             purged = transcript.purge(session=session, older_than=cutoff)
+            files = attachments.purge(session=session, settings=self._settings, older_than=cutoff)
             forgotten = telegram_updates.forget_old(session=session)
-        if purged or forgotten:
+        if purged or files or forgotten:
             logger.info(
-                "housekeeping: %d old messages deleted, %d Telegram update ids forgotten", purged, forgotten
+                "housekeeping: deleted %d old messages, %d files on no case; forgot %d Telegram update ids",
+                purged,
+                files,
+                forgotten,
             )
 
     # -- steps --------------------------------------------------------------------------------
