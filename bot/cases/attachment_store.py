@@ -7,7 +7,7 @@
 - `DirectoryStore` (`ATTACHMENTS__STORE=directory`): files under `ATTACHMENTS__DIRECTORY`
   (var/attachments): for one machine, or a volume every gateway mounts. Installations before
   migration 0014 kept their files there; `shuoshi attachments migrate` moves them into the case
-  store (`migrate_directory`).
+  store (`migrate_directory`). Until then the database store reads (and deletes) them there.
 
 Keys are the `path` of an `Attachment` row (`2026/12/<random>.jpg`): made by us, never by the
 sender, so they are safe as file names.
@@ -49,26 +49,6 @@ def _checked(key: str) -> str:
     return key
 
 
-class DatabaseStore:
-    """Files as rows of `attachment_files`, in the session's transaction."""
-
-    def put(self, session: Session, key: str, data: bytes) -> None:
-        session.add(AttachmentFile(key=_checked(key), data=data))
-        session.flush()
-
-    def get(self, session: Session, key: str) -> bytes:
-        data = session.scalar(select(AttachmentFile.data).where(AttachmentFile.key == key))
-        if data is None:
-            raise FileMissing(key)
-        return bytes(data)
-
-    def delete(self, session: Session, key: str) -> None:
-        session.execute(delete(AttachmentFile).where(AttachmentFile.key == key))
-
-    def keys(self, session: Session) -> Iterator[str]:
-        yield from session.scalars(select(AttachmentFile.key).order_by(AttachmentFile.key))
-
-
 @dataclass(frozen=True)
 class DirectoryStore:
     """Files under one directory (not shared between machines unless the directory is)."""
@@ -101,11 +81,41 @@ class DirectoryStore:
                     yield path.relative_to(self.root).as_posix()
 
 
+@dataclass(frozen=True)
+class DatabaseStore:
+    """Files as rows of `attachment_files`, in the session's transaction.
+
+    `legacy`: the directory where installations before 0014 kept files. Until `shuoshi
+    attachments migrate` has moved them, they are read from there, and deleted there too."""
+
+    legacy: DirectoryStore | None = None
+
+    def put(self, session: Session, key: str, data: bytes) -> None:
+        session.add(AttachmentFile(key=_checked(key), data=data))
+        session.flush()
+
+    def get(self, session: Session, key: str) -> bytes:
+        data = session.scalar(select(AttachmentFile.data).where(AttachmentFile.key == key))
+        if data is not None:
+            return bytes(data)
+        if self.legacy is not None:
+            return self.legacy.get(session, key)
+        raise FileMissing(key)
+
+    def delete(self, session: Session, key: str) -> None:
+        session.execute(delete(AttachmentFile).where(AttachmentFile.key == key))
+        if self.legacy is not None:
+            self.legacy.delete(session, key)
+
+    def keys(self, session: Session) -> Iterator[str]:
+        yield from session.scalars(select(AttachmentFile.key).order_by(AttachmentFile.key))
+
+
 def for_settings(settings: Settings) -> AttachmentStore:
     """The store the settings choose (`ATTACHMENTS__STORE`)."""
     if settings.attachments.store == "directory":
         return DirectoryStore(settings.attachments_dir)
-    return DatabaseStore()
+    return DatabaseStore(legacy=DirectoryStore(settings.attachments_dir))
 
 
 @dataclass(frozen=True)

@@ -80,3 +80,16 @@ def test_migrating_twice_moves_nothing_twice_and_a_damaged_file_stays(tmp_path: 
             ).hexdigest()
         )
     dispose_engine(settings.database_url)
+
+
+def test_before_migrating_the_old_files_are_still_served_and_erased(tmp_path: Path) -> None:
+    settings, keys = _old_installation(tmp_path / "var")
+
+    with session_scope(settings) as session:
+        first, second = session.scalars(select(Attachment).order_by(Attachment.id)).all()
+        assert attachments.read(settings=settings, attachment=first) == PNG
+        attachments.delete(session=session, settings=settings, attachment=second)
+
+    assert not (tmp_path / "var" / "attachments" / keys[1]).exists()
+    assert (tmp_path / "var" / "attachments" / keys[0]).exists()
+    dispose_engine(settings.database_url)
