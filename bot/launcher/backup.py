@@ -184,6 +184,7 @@ def _pg_dump(url: URL, target: Path) -> dict[str, int]:
             _pg_tool(
                 "pg_dump",
                 "--format=custom",
+                "--compress=0",  # the archive is gzipped once, as a whole
                 "--no-owner",
                 "--no-privileges",
                 f"--snapshot={snapshot}",
@@ -276,7 +277,8 @@ def backup(settings: Settings, *, output: Path | None = None) -> Path:
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
         partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # Level 6: nearly level 9's size on text, in a fraction of the time; photos do not shrink.
+        with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
             archive.add(staging / MANIFEST, arcname=MANIFEST)
             for member in tables:
                 archive.add(staging / member, arcname=member)
