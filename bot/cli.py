@@ -42,6 +42,23 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _attachments_migrate(args: argparse.Namespace) -> int:
+    from bot.cases import attachment_store
+    from bot.db.session import session_scope
+
+    settings = load_settings()
+    with session_scope(settings) as session:
+        moved = attachment_store.migrate_directory(session=session, settings=settings)
+    with session_scope(settings) as session:  # only once the files are committed to the store
+        removed = attachment_store.remove_moved(session=session, settings=settings)
+    print(f"{moved.moved} files moved into the case store, {removed} removed from {settings.attachments_dir}")
+    for key in moved.missing:
+        print(f"missing on disk (row kept as it was): {key}", file=sys.stderr)
+    for key in moved.damaged:
+        print(f"does not match its recorded hash (left on disk): {key}", file=sys.stderr)
+    return 1 if moved.damaged else 0
+
+
 def _followups_dispatch(args: argparse.Namespace) -> int:
     from bot.delivery.dispatch_once import dispatch_once
 
@@ -174,14 +191,14 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from bot.launcher.backup import BackupError, restore
+    from bot.launcher.backup import BackupError, case_count, restore
 
     try:
         manifest = restore(load_settings(), args.archive, force=args.force)
     except BackupError as error:
         print(error, file=sys.stderr)
         return 1
-    cases = manifest["tables"]["shuoshi.db"].get("cases", 0)
+    cases = case_count(manifest)
     attachments = manifest["attachments"]
     print(f"restored the backup of {manifest['created_at']}: {cases} cases, {attachments} attachments")
     return 0
@@ -277,7 +294,7 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_export)
 
     backup = commands.add_parser(
-        "backup", help="the case store, tracker store, attachments and secrets in one .tar.gz (SQLite)"
+        "backup", help="the case store, tracker store, attachments and secrets in one .tar.gz"
     )
     backup.add_argument(
         "--output", "-o", type=Path, help="file to write (default: var/backups/shuoshi-<time>.tar.gz)"
@@ -287,6 +304,13 @@ def parser() -> argparse.ArgumentParser:
     restore.add_argument("archive", type=Path, help="a file `shuoshi backup` wrote")
     restore.add_argument("--force", action="store_true", help="replace a case store that holds cases")
     restore.set_defaults(handler=_restore)
+
+    attachments = commands.add_parser("attachments", help="files residents sent").add_subparsers(
+        dest="attachments_command", required=True
+    )
+    attachments.add_parser(
+        "migrate", help="move files under var/attachments/ (before 0014) into the case store"
+    ).set_defaults(handler=_attachments_migrate)
 
     followups = commands.add_parser("followups", help="surveys and notices").add_subparsers(
         dest="followups_command", required=True

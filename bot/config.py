@@ -176,6 +176,17 @@ class TranscriptSettings(BaseModel):
     retention_days: int = 180
 
 
+class AttachmentSettings(BaseModel):
+    """Where the files residents send are kept (bot.cases.attachment_store)."""
+
+    # "database": in the case store (table attachment_files), which every gateway reads and every
+    # backup holds. "directory": files under `directory` (one machine only, or a shared volume).
+    store: Literal["database", "directory"] = "database"
+    # For the "directory" store, and where files of installations before 0014 lie (moved into the
+    # case store by `shuoshi attachments migrate`); relative paths are under var/.
+    directory: Path = Path("attachments")
+
+
 class DispatcherSettings(BaseModel):
     """The outbox dispatcher that runs inside the gateway."""
 
@@ -211,10 +222,16 @@ class Settings(BaseSettings):
     transcript: TranscriptSettings = TranscriptSettings()
     district: DistrictSettings = DistrictSettings()
     console: ConsoleSettings = ConsoleSettings()
+    attachments: AttachmentSettings = AttachmentSettings()
 
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{self.var_dir / 'shuoshi.db'}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        directory = self.attachments.directory
+        return directory if directory.is_absolute() else self.var_dir / directory
 
     def path(self, relative: Path) -> Path:
         """A setting's path, relative ones taken from the project directory."""

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Creates or refreshes the two virtual environments (see DESIGN.md, "Two Python environments"):
-#   .venv-rasa  Python 3.10, the Rasa server only (requirements/rasa.txt)
-#   .venv       Python 3.11, everything of ours (pyproject.toml)
-# Idempotent: a venv is rebuilt only when its inputs changed, so a second run takes a second.
+#   .venv-rasa  Python 3.10, the Rasa server only (requirements/rasa.lock, from rasa.txt)
+#   .venv       Python 3.11, everything of ours (requirements/dev.lock, from pyproject.toml)
+# Both are installed with `pip install --require-hashes` from the lock files (`make lock`
+# regenerates them). A missing interpreter is looked for on PATH, then in pyenv, and otherwise
+# installed with uv (`uv python install`, which downloads it). Idempotent: a venv is rebuilt only
+# when its inputs changed, so a second run takes a second.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[setup] %s\033[0m\n' "$*" >&2; exit 1; }
 
 # find_python 3.10 → path of an interpreter of that minor version: PATH first, then pyenv.
@@ -28,6 +31,45 @@ find_python() {
   return 1
 }
 
+# uv_command → a uv to run: the one on PATH, or one installed from PyPI into .tools/uv.
+uv_command() {
+  if command -v uv >/dev/null 2>&1; then command -v uv; return 0; fi
+  local tools=.tools/uv base
+  if [ ! -x "$tools/bin/uv" ]; then
+    base=$(command -v python3 || true)
+    [ -n "$base" ] || { say "there is no python3 to install uv with (apt-get install python3 python3-venv)"; return 1; }
+    say "installing uv from PyPI into $tools (it installs the missing Python)"
+    rm -rf "$tools"
+    if ! { "$base" -m venv "$tools" >&2 && pip_quiet "$tools/bin/pip" install --quiet uv >&2; }; then
+      say "could not install uv from PyPI: this needs the network (and, on Debian/Ubuntu, python3-venv:"
+      say "  apt-get install python3-venv)"
+      return 1
+    fi
+  fi
+  echo "$tools/bin/uv"
+}
+
+# python_for 3.10 → an interpreter of that minor version: found (PATH, pyenv), or installed by uv.
+python_for() {
+  local want=$1 uv found
+  if find_python "$want"; then return 0; fi
+  say "no Python $want on PATH or in pyenv: installing one with uv (uv python install $want)"
+  uv=$(uv_command) || return 1
+  if ! "$uv" python install "$want" >&2; then
+    say "uv could not install Python $want: this needs the network (uv downloads the interpreter)."
+    say "Connect this machine to the network and run again, or install Python $want yourself"
+    say "(pyenv install $want), then run again."
+    return 1
+  fi
+  found=$("$uv" python find "$want") && [ -x "$found" ] || { say "uv installed Python $want but cannot find it"; return 1; }
+  echo "$found"
+}
+
+# lock_is_current LOCK WHICH: the lock was compiled from the inputs as they are now.
+lock_is_current() {
+  [ -f "$1" ] && [ "$(sed -n 's/^# inputs: //p' "$1")" = "$(bash scripts/lock-inputs.sh "$2")" ]
+}
+
 # Runs pip quietly, dropping this machine's harmless warnings about absent local indexes.
 pip_quiet() {
   "$@" 2>&1 | grep -v -e 'is ignored: it is neither a file nor a directory' -e 'DEPRECATION:' || true
@@ -44,9 +86,7 @@ ensure_venv() {
     return 0
   fi
   local python
-  python=$(find_python "$version") || die "No Python $version interpreter found (looked for python$version on PATH and in pyenv).
-  Install one, for example:  pyenv install $version   or   apt-get install python$version python$version-venv
-  then run this command again."
+  python=$(python_for "$version") || die "No Python $version interpreter (looked on PATH, in pyenv, then tried uv; see above)."
   if [ ! -x "$dir/bin/python" ] ||
      [ "$("$dir/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$version" ]; then
     say "creating $dir with $python"
@@ -59,6 +99,7 @@ ensure_venv() {
   echo "$stamp" > "$dir/.shuoshi-stamp"
 }
 
+main() {
 # Browser tests drive Debian's Chromium (browsers cannot be downloaded here). Only `make test`
 # asks for it (SHUOSHI_NEED_BROWSER=1), and only root can install it.
 if [ "${SHUOSHI_NEED_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
@@ -79,7 +120,28 @@ if [ "${SHUOSHI_NEED_BROWSER:-0}" = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-
     say "could not install fonts-wqy-zenhei; screenshots will show boxes for Chinese (tests are unaffected)"
 fi
 
-ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.txt)" \
-  .venv-rasa/bin/pip install --quiet -r requirements/rasa.txt
-ensure_venv .venv 3.11 "$(stamp_of pyproject.toml)" \
-  .venv/bin/pip install --quiet -e '.[dev]'
+# Hash-locked installs. A lock older than its inputs (a dependency added without `make lock`)
+# is not used: the inputs are installed unlocked, with a warning, and `make test` fails on it.
+if lock_is_current requirements/rasa.lock rasa; then
+  ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.lock)" \
+    .venv-rasa/bin/pip install --quiet --require-hashes -r requirements/rasa.lock
+else
+  say "WARNING: requirements/rasa.lock is older than requirements/rasa.txt; installing unlocked (run: make lock)"
+  ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.txt)" \
+    .venv-rasa/bin/pip install --quiet -r requirements/rasa.txt
+fi
+if lock_is_current requirements/dev.lock dev; then
+  ensure_venv .venv 3.11 "$(stamp_of requirements/dev.lock pyproject.toml)" \
+    bash -c '.venv/bin/pip install --quiet --require-hashes -r requirements/dev.lock &&
+             .venv/bin/pip install --quiet --no-deps -e .'
+else
+  say "WARNING: requirements/dev.lock is older than pyproject.toml's dependencies; installing unlocked (run: make lock)"
+  ensure_venv .venv 3.11 "$(stamp_of pyproject.toml)" \
+    .venv/bin/pip install --quiet -e '.[dev]'
+fi
+}
+
+# Sourced (tests/test_bootstrap.py), it only defines the functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

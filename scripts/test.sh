@@ -27,6 +27,9 @@ step "ruff, mypy and the layer contract (lint-imports)"
 .venv/bin/mypy
 .venv/bin/lint-imports
 
+step "deployment files (Kubernetes schemas; docker compose config and image builds where docker works)"
+bash scripts/check-deploy.sh
+
 step "pytest"
 # The store tests also run on PostgreSQL when this machine's server answers (a throwaway
 # database is created and dropped by the fixtures).

@@ -113,3 +113,86 @@ def test_the_balancer_waits_longer_than_the_gateway_waits_for_rasa() -> None:
     [seconds] = re.findall(r"proxy_read_timeout (\d+)s;", nginx)
 
     assert int(seconds) > Settings().rasa.timeout
+
+
+def _compose() -> dict[str, Any]:
+    return dict(yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8")))
+
+
+def test_compose_gateways_believe_forwarded_addresses_only_from_the_balancer() -> None:
+    import ipaddress
+    import json
+
+    compose = _compose()
+    balancer = compose["services"]["balancer"]
+    address = ipaddress.ip_address(balancer["networks"]["default"]["ipv4_address"])
+    [subnet] = compose["networks"]["default"]["ipam"]["config"]
+
+    assert address in ipaddress.ip_network(subnet["subnet"])
+    for name in ("gateway-0", "gateway-1"):
+        gateway = compose["services"][name]
+        trusted = json.loads(gateway["environment"]["GATEWAY__TRUSTED_PROXIES"])
+        assert [ipaddress.ip_network(entry) for entry in trusted] == [ipaddress.ip_network(address)]
+        assert "ports" not in gateway  # only the balancer is published
+        assert "--no-proxy-headers" in gateway["command"]  # uvicorn does not decide it itself
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+
+
+def test_kubernetes_gateways_believe_only_the_ingress_controller() -> None:
+    import ipaddress
+    import json
+
+    manifests = _k8s()
+    config = manifests[("ConfigMap", "shuoshi-config")]["data"]
+    for entry in json.loads(config["GATEWAY__TRUSTED_PROXIES"]):
+        ipaddress.ip_network(entry)
+    policy = manifests[("NetworkPolicy", "gateway")]["spec"]
+    assert policy["podSelector"]["matchLabels"] == {"app": "gateway"}
+    sources = {
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        for rule in policy["ingress"]
+        for peer in rule["from"]
+    }
+    assert sources == {"ingress-nginx", "monitoring"}
+    assert "--no-proxy-headers" in _container(manifests[("Deployment", "gateway")])["command"]
+
+
+def test_the_trusted_proxies_setting_is_the_one_the_app_reads(monkeypatch: Any) -> None:
+    """GATEWAY__TRUSTED_PROXIES, as the deployment files set it (the app's side: bot/config.py)."""
+    import pytest
+
+    from bot.config import GatewaySettings
+
+    if "trusted_proxies" not in GatewaySettings.model_fields:
+        pytest.skip("the app's trusted_proxies setting comes with the trust branch")
+    deployed = _compose()["x-app"]["environment"]["GATEWAY__TRUSTED_PROXIES"]
+    monkeypatch.setenv("GATEWAY__TRUSTED_PROXIES", deployed)
+
+    assert Settings().gateway.trusted_proxies == ["172.30.80.10"]  # type: ignore[attr-defined]
+
+
+def test_the_ingress_waits_longer_than_the_gateway_waits_for_rasa() -> None:
+    annotations = _k8s()[("Ingress", "shuoshi")]["metadata"]["annotations"]
+
+    assert int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]) > Settings().rasa.timeout
+    assert int(annotations["nginx.ingress.kubernetes.io/proxy-send-timeout"]) > Settings().rasa.timeout
+
+
+def test_the_migrate_job_can_be_applied_again() -> None:
+    """It runs `shuoshi db upgrade` (safe twice: tests/db/test_migrate_twice.py), and a finished
+    Job removes itself, so the next deployment's `kubectl apply` creates it anew."""
+    job = _k8s()[("Job", "shuoshi-migrate")]
+    [container] = job["spec"]["template"]["spec"]["containers"]
+
+    assert container["command"] == ["shuoshi", "db", "upgrade"]
+    assert job["spec"]["ttlSecondsAfterFinished"] > 0
+    assert _compose()["services"]["migrate"]["command"] == ["shuoshi", "db", "upgrade"]
+
+
+def test_the_images_install_the_hash_locked_requirements() -> None:
+    app = (DEPLOY / "Dockerfile.app").read_text(encoding="utf-8")
+    rasa = (DEPLOY / "Dockerfile.rasa").read_text(encoding="utf-8")
+
+    assert "--require-hashes -r requirements/app.lock" in app and "--no-deps ." in app
+    assert "--require-hashes -r requirements/rasa.lock" in rasa

@@ -1,4 +1,5 @@
-"""Files residents send: checked by their first bytes, size-limited, stored under var/attachments/.
+"""Files residents send: checked by their first bytes, size-limited, kept in the attachment
+store (bot.cases.attachment_store: the case store by default, so every gateway reads them).
 
 The stored name is random; the name the sender gave is not kept (it may hold personal data and
 must never become part of a path).
@@ -10,11 +11,13 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from bot.cases import attachment_store
 from bot.cases.models import Attachment, Case
 from bot.config import Settings
 from bot.db.clock import db_now
@@ -66,10 +69,6 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def directory(settings: Settings) -> Path:
-    return settings.var_dir / "attachments"
-
-
 def store(
     *,
     session: Session,
@@ -91,9 +90,7 @@ def store(
         raise AttachmentRejected("attachment: only photos, PDF documents and voice messages are accepted")
     now = db_now(session=session)
     relative = Path(f"{now:%Y/%m}") / f"{secrets.token_hex(16)}{_EXTENSIONS[content_type]}"
-    target = directory(settings) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    attachment_store.for_settings(settings).put(session, relative.as_posix(), data)
     attachment = Attachment(
         resident=resident,
         case=case,
@@ -108,16 +105,22 @@ def store(
     return attachment
 
 
-def read(*, settings: Settings, attachment: Attachment) -> bytes:
+def read(*, settings: Settings, attachment: Attachment, session: Session | None = None) -> bytes:
     if attachment.path is None:
         raise AttachmentRejected(f"attachment #{attachment.id} was deleted")
-    return (directory(settings) / attachment.path).read_bytes()
+    session = session or object_session(attachment)
+    if session is None:
+        raise RuntimeError(f"attachment #{attachment.id} is not in a session")
+    try:
+        return attachment_store.for_settings(settings).get(session, attachment.path)
+    except attachment_store.FileMissing:
+        raise NotFound(f"attachment #{attachment.id}: its file is missing from the store") from None
 
 
 def delete(*, session: Session, settings: Settings, attachment: Attachment) -> None:
     """Removes the file; the row stays (size and type) with its path cleared."""
     if attachment.path is not None:
-        (directory(settings) / attachment.path).unlink(missing_ok=True)
+        attachment_store.for_settings(settings).delete(session, attachment.path)
     attachment.path = None
     attachment.deleted_at = db_now(session=session)
     session.flush()
@@ -155,6 +158,20 @@ def forget_resident(*, session: Session, settings: Settings, resident: Resident)
     without a path). Returns how many."""
     files = session.scalars(
         select(Attachment).where(Attachment.resident_id == resident.id, Attachment.path.is_not(None))
+    ).all()
+    for attachment in files:
+        delete(session=session, settings=settings, attachment=attachment)
+    return len(files)
+
+
+def purge(*, session: Session, settings: Settings, older_than: datetime) -> int:
+    """Retention: deletes the files of attachments on no case (never attached, or their case
+    deleted) received before `older_than`, as the transcript's retention does with messages;
+    a case keeps its files as long as the case is kept. Returns how many."""
+    files = session.scalars(
+        select(Attachment).where(
+            Attachment.case_id.is_(None), Attachment.path.is_not(None), Attachment.created_at < older_than
+        )
     ).all()
     for attachment in files:
         delete(session=session, settings=settings, attachment=attachment)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.actors import ActorRole
@@ -186,7 +186,9 @@ class ClaimAttempt(Base):
 
 
 class Attachment(Base):
-    """A file a resident sent (a photo, a document, a voice message), stored under var/attachments/."""
+    """A file a resident sent (a photo, a document, a voice message); its bytes are in the
+    attachment store (bot.cases.attachment_store: the case store's `attachment_files` table by
+    default), under the key `path`."""
 
     __tablename__ = "attachments"
 
@@ -198,10 +200,21 @@ class Attachment(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    # Relative to the attachments directory; None once the file was deleted.
+    # The file's key in the attachment store (e.g. 2026/12/<random>.jpg); None once it was deleted.
     path: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
     deleted_at: Mapped[datetime | None]
 
     resident: Mapped[Resident] = relationship()
     case: Mapped[Case | None] = relationship()
+
+
+class AttachmentFile(Base):
+    """The bytes of one attachment, in the case store: every gateway reads the same files, and a
+    backup of the store holds them (the default attachment store, bot.cases.attachment_store)."""
+
+    __tablename__ = "attachment_files"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(server_default=utcnow())

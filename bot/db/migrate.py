@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 
 from bot.config import Settings
 from bot.db.session import get_engine
@@ -46,9 +46,16 @@ def revision(settings: Settings, message: str, *, metadata: MetaData) -> None:
     _run(settings, lambda config: command.revision(config, message=message, autogenerate=True), metadata)
 
 
+# Held (PostgreSQL) while migrations run, so that two `shuoshi db upgrade` at once (a migrate job
+# started twice, two deployments) take turns: the second finds the store at head and does nothing.
+MIGRATION_LOCK = 0x5348_554F_5348_4921 & 0x7FFF_FFFF_FFFF_FFFF
+
+
 def _run(settings: Settings, action: Callable[[Config], object], metadata: MetaData | None = None) -> None:
     config = alembic_config()
     with get_engine(settings).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         config.attributes["target_metadata"] = metadata
         action(config)

@@ -28,6 +28,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot import transcript
+from bot.cases import attachments
 from bot.channels.telegram import service as telegram_updates
 from bot.channels.telegram.errors import ResidentUnreachable
 from bot.channels.wechat import service as wechat_pushes
@@ -162,12 +163,14 @@ class Dispatcher:
         with session_scope(self._settings) as session:
             cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
             purged = transcript.purge(session=session, older_than=cutoff)
+            files = attachments.purge(session=session, settings=self._settings, older_than=cutoff)
             forgotten = telegram_updates.forget_old(session=session)
             forgotten += wechat_pushes.forget_old(session=session)
-        if purged or forgotten:
+        if purged or files or forgotten:
             logger.info(
-                "housekeeping: %d old messages deleted, %d Telegram/WeChat update ids forgotten",
+                "housekeeping: deleted %d old messages, %d files on no case; forgot %d Telegram/WeChat update ids",
                 purged,
+                files,
                 forgotten,
             )
 

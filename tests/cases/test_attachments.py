@@ -1,22 +1,24 @@
-"""Files residents send: stored under var/, checked by type and size."""
+"""Files residents send: kept in the case store (every gateway reads them), checked by type and size."""
 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.cases import attachments
+from bot.cases import attachment_store, attachments
 from bot.cases.attachments import AttachmentLimits, AttachmentRejected
-from bot.config import Settings
+from bot.cases.models import AttachmentFile
+from bot.config import AttachmentSettings, Settings
 from bot.residents.models import Resident
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x01" * 100
 OGG = b"OggS\x00\x02" + b"\x00" * 100
 
 
-def test_a_photo_is_stored_under_var_with_its_type_size_and_hash(
+def test_a_photo_is_stored_in_the_case_store_with_its_type_size_and_hash(
     session: Session, settings: Settings, resident: Resident
 ) -> None:
     stored = attachments.store(session=session, settings=settings, resident=resident, data=JPEG)
@@ -28,7 +30,53 @@ def test_a_photo_is_stored_under_var_with_its_type_size_and_hash(
     )
     assert stored.path is not None and stored.path.endswith(".jpg")
     assert attachments.read(settings=settings, attachment=stored) == JPEG
-    assert (settings.var_dir / "attachments" / stored.path).is_file()
+    # In the case store (SQLite and PostgreSQL), not on this machine's disk.
+    assert session.get(AttachmentFile, stored.path).data == JPEG  # type: ignore[union-attr]
+    assert not (settings.var_dir / "attachments").exists()
+
+
+def test_another_gateway_with_its_own_disk_reads_the_file(
+    session: Session, settings: Settings, resident: Resident, tmp_path: Path
+) -> None:
+    stored = attachments.store(session=session, settings=settings, resident=resident, data=JPEG)
+    other_gateway = settings.model_copy(update={"var_dir": tmp_path / "another-container"})
+
+    assert attachments.read(settings=other_gateway, attachment=stored, session=session) == JPEG
+
+
+def test_deleting_an_attachment_removes_its_bytes(
+    session: Session, settings: Settings, resident: Resident
+) -> None:
+    stored = attachments.store(session=session, settings=settings, resident=resident, data=JPEG)
+    key = stored.path
+    assert key is not None
+
+    attachments.delete(session=session, settings=settings, attachment=stored)
+
+    assert stored.path is None and session.get(AttachmentFile, key) is None
+    with pytest.raises(AttachmentRejected, match="deleted"):
+        attachments.read(settings=settings, attachment=stored)
+
+
+def test_the_directory_store_keeps_files_under_its_directory(
+    session: Session, settings: Settings, resident: Resident, tmp_path: Path
+) -> None:
+    on_disk = settings.model_copy(
+        update={"attachments": AttachmentSettings(store="directory", directory=tmp_path / "files")}
+    )
+    stored = attachments.store(session=session, settings=on_disk, resident=resident, data=OGG)
+    assert stored.path is not None
+
+    assert (tmp_path / "files" / stored.path).read_bytes() == OGG
+    assert session.get(AttachmentFile, stored.path) is None
+    attachments.delete(session=session, settings=on_disk, attachment=stored)
+    assert list((tmp_path / "files").rglob("*.ogg")) == []
+
+
+@pytest.mark.parametrize("key", ["../secrets.json", "/etc/passwd", "2026/../../x", ""])
+def test_a_key_that_leaves_the_directory_is_refused(key: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not an attachment key"):
+        attachment_store.DirectoryStore(tmp_path).put(None, key, b"x")  # type: ignore[arg-type]
 
 
 def test_a_voice_message_is_accepted(session: Session, settings: Settings, resident: Resident) -> None:

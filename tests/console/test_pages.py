@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -328,3 +329,34 @@ def test_the_case_page_says_when_the_resident_blocked_the_bot(
     page = client.get(f"/console/cases/{number}").text
 
     assert "无法送达" in page and "群众已屏蔽机器人" in page
+def test_staff_open_a_file_the_resident_sent_from_any_gateway(
+    console_settings: Settings, open_case: Callable[..., str], add_staff: Callable[..., str], tmp_path: Path
+) -> None:
+    """The file is in the case store: a gateway in another container (its own empty disk)
+    serves it, and the opening is in the audit log."""
+    from bot.app import create_app
+    from bot.cases import attachments
+    from bot.staff.models import AuditEntry
+
+    number = open_case("dispute")
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x07" * 200
+    with session_scope(console_settings) as session:
+        case = cases.get_by_number(session=session, number=number)
+        stored = attachments.store(
+            session=session, settings=console_settings, resident=case.resident, data=jpeg, case=case
+        )
+        attachment_id = stored.id
+    other_container = console_settings.model_copy(update={"var_dir": tmp_path / "other-gateway"})
+    add_staff("reviewer", "supervisor")
+
+    with TestClient(create_app(other_container), follow_redirects=False) as other_gateway:
+        sign_in(other_gateway, "reviewer")
+        response = other_gateway.get(f"/console/cases/{number}/attachments/{attachment_id}")
+
+    assert response.status_code == 200 and response.content == jpeg
+    assert response.headers["content-type"] == "image/jpeg"
+    assert not (tmp_path / "other-gateway" / "attachments").exists()
+    with session_scope(console_settings) as session:
+        assert session.scalars(select(AuditEntry.detail).order_by(AuditEntry.id.desc())).first() == (
+            f"attachment #{attachment_id}"
+        )

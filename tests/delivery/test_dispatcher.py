@@ -13,10 +13,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bot import transcript
+from bot.cases import attachments
 from bot.cases import service as cases
+from bot.cases.models import Attachment, AttachmentFile
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient
 from bot.conversation.relay import Relay, Reply
@@ -199,6 +201,30 @@ async def test_housekeeping_forgets_old_messages_but_keeps_a_cases_conversation(
 
     with session_scope(store) as session:
         assert sorted(session.scalars(select(Message.text)).all()) == ["昨天的话", "案件对话"]
+
+
+async def test_housekeeping_deletes_old_files_on_no_case_but_keeps_a_cases_files(
+    store: Settings, http: httpx.AsyncClient
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x05" * 64
+    with session_scope(store) as session:
+        resident = residents.for_channel(session=session, channel=Channel.WEB, external_id="old-files")
+        case = cases.create(session=session, resident=resident, case_in=build_case_input())
+        on_case = attachments.store(session=session, settings=store, resident=resident, data=png, case=case)
+        loose = attachments.store(session=session, settings=store, resident=resident, data=png)
+        recent = attachments.store(session=session, settings=store, resident=resident, data=png)
+        long_ago = db_now(session=session) - timedelta(days=store.transcript.retention_days + 1)
+        session.execute(
+            update(Attachment).where(Attachment.id.in_([on_case.id, loose.id])).values(created_at=long_ago)
+        )
+        ids = (on_case.id, loose.id, recent.id)
+
+    dispatcher(store, http, RecordingTelegram(), "a").housekeeping()
+
+    with session_scope(store) as session:
+        kept = {row.id: row.path is not None for row in session.scalars(select(Attachment))}
+        assert [kept[i] for i in ids] == [True, False, True]
+        assert session.scalar(select(func.count()).select_from(AttachmentFile)) == 2
 
 
 async def test_a_written_message_is_in_the_transcript_once_from_queueing_to_delivery(

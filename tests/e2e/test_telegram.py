@@ -12,6 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from bot.cases import attachments
 from bot.cases import service as cases
 from bot.cases.models import Attachment
 from bot.cases.schemas import CaseCreate
@@ -268,6 +269,9 @@ def test_a_photo_sent_while_a_case_is_open_is_attached_as_evidence(
         case = cases.get_by_number(session=session, number=number)
         stored = session.scalars(select(Attachment).where(Attachment.case_id == case.id)).all()
         assert [(a.content_type, a.size) for a in stored] == [("image/jpeg", len(JPEG))]
+        # In the case store, where every gateway reads it (not on this gateway's disk).
+        assert attachments.read(settings=stack.settings, attachment=stored[0]) == JPEG
+    assert not (stack.settings.var_dir / "attachments").exists()
 
 
 def test_a_file_of_the_wrong_kind_or_too_large_is_refused_with_the_reason(

@@ -16,7 +16,7 @@ from bot.actors import Actor
 from bot.cases import attachments
 from bot.cases.enums import CaseStatus, EventAction
 from bot.cases.figures import Period
-from bot.cases.models import Case
+from bot.cases.models import AttachmentFile, Case
 from bot.config import Settings
 from bot.db.clock import db_now
 from bot.flows.erasure import RESIDENT_TABLES, erase
@@ -131,11 +131,12 @@ def test_erasure_deletes_the_files_they_sent(
     session: Session, settings: Settings, known_resident: Resident
 ) -> None:
     stored = attachments.store(session=session, settings=settings, resident=known_resident, data=PNG)
-    path = attachments.directory(settings) / str(stored.path)
+    key = str(stored.path)
+    assert session.get(AttachmentFile, key) is not None
 
     _erase(session, settings, known_resident)
 
-    assert not path.exists()
+    assert session.get(AttachmentFile, key) is None  # the bytes, from the case store
     assert (stored.path, stored.deleted_at is not None) == (None, True)
 
 

@@ -78,11 +78,15 @@ def test_restore_does_not_overwrite_cases_unless_forced(tmp_path: Path) -> None:
     dispose_engine(settings.database_url)
 
 
-def test_a_postgresql_case_store_is_sent_to_pg_dump(tmp_path: Path) -> None:
-    settings = Settings(var_dir=tmp_path, database={"url": "postgresql+psycopg://u:p@db/shuoshi"})
+def test_a_postgresql_case_store_that_does_not_answer_is_named_without_its_password(tmp_path: Path) -> None:
+    settings = Settings(
+        var_dir=tmp_path, database={"url": "postgresql+psycopg://u:s3cret@127.0.0.1:1/shuoshi"}
+    )
 
-    with pytest.raises(BackupError, match="pg_dump"):
+    unreachable = r"cannot reach the case store at .*u:\*\*\*@127.0.0.1:1/shuoshi"
+    with pytest.raises(BackupError, match=unreachable) as raised:
         backup(settings)
+    assert "s3cret" not in str(raised.value)
 
 
 def test_the_shuoshi_commands_back_up_and_restore(tmp_path: Path) -> None:
