@@ -168,7 +168,7 @@ class Dispatcher:
             forgotten += wechat_pushes.forget_old(session=session)
         if purged or files or forgotten:
             logger.info(
-                "housekeeping: deleted %d old messages, %d files on no case; forgot %d Telegram/WeChat update ids",
+                "housekeeping: deleted %d old messages, %d files on no case; forgot %d update ids",
                 purged,
                 files,
                 forgotten,
