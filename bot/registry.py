@@ -9,6 +9,7 @@ from __future__ import annotations
 import bot.cases.models
 import bot.channels.telegram.models
 import bot.followups.models
+import bot.limits.models
 import bot.outbox.models
 import bot.residents.models
 import bot.scams.models
@@ -25,6 +26,7 @@ MODEL_MODULES = (
     bot.channels.telegram.models,
     bot.staff.models,
     bot.scams.models,
+    bot.limits.models,
 )
 
 metadata = Base.metadata
