@@ -24,12 +24,13 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, update
 
-from bot import transcript
+from bot import limits, transcript
 from bot.channels.telegram import service as telegram_updates
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
 from bot.db.clock import db_now
+from bot.db import tracker_store
 from bot.db.session import session_scope
 from bot.followups import service as followups
 from bot.outbox import service as outbox
@@ -123,14 +124,20 @@ class Dispatcher:
             await asyncio.sleep(interval)
 
     def housekeeping(self) -> None:
-        """Forgets what the retention settings say to forget."""
+        """Forgets what the retention settings say to forget: old messages (here and in Rasa's
+        tracker store), old Telegram update ids, spent rate-limit counters."""
         with session_scope(self._settings) as session:
             cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
             purged = transcript.purge(session=session, older_than=cutoff)
             forgotten = telegram_updates.forget_old(session=session)
-        if purged or forgotten:
+            limits.purge(session=session)
+        expired = tracker_store.expire_events(settings=self._settings, older_than=cutoff)
+        if purged or forgotten or expired:
             logger.info(
-                "housekeeping: %d old messages deleted, %d Telegram update ids forgotten", purged, forgotten
+                "housekeeping: %d old messages and %d old tracker events deleted, %d Telegram update ids forgotten",
+                purged,
+                expired,
+                forgotten,
             )
 
     # -- steps --------------------------------------------------------------------------------
