@@ -31,7 +31,9 @@ def _admitted(policy: dict[str, Any], labels: dict[str, str], port: int) -> bool
     return False
 
 
-def _policies_for(manifests: dict[tuple[str, str], dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+def _policies_for(
+    manifests: dict[tuple[str, str], dict[str, Any]], labels: dict[str, str]
+) -> list[dict[str, Any]]:
     return [
         doc
         for (kind, _), doc in manifests.items()

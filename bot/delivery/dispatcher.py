@@ -29,8 +29,8 @@ from bot.channels.telegram import service as telegram_updates
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
-from bot.db.clock import db_now
 from bot.db import tracker_store
+from bot.db.clock import db_now
 from bot.db.session import session_scope
 from bot.followups import service as followups
 from bot.outbox import service as outbox
@@ -134,7 +134,8 @@ class Dispatcher:
         expired = tracker_store.expire_events(settings=self._settings, older_than=cutoff)
         if purged or forgotten or expired:
             logger.info(
-                "housekeeping: %d old messages and %d old tracker events deleted, %d Telegram update ids forgotten",
+                "housekeeping: %d old messages and %d old tracker events deleted,"
+                " %d Telegram update ids forgotten",
                 purged,
                 expired,
                 forgotten,

@@ -91,9 +91,9 @@ def create_invite(
 
 def check_attempts(*, session: Session, guardian: Resident) -> None:
     """Raises TooManyWrongCodes if this sender, or everyone together, is past the limit."""
-    if limits.exceeded(session=session, limit=FAILURES_PER_GUARDIAN, subject=str(guardian.id)) or limits.exceeded(
-        session=session, limit=FAILURES_OVERALL, subject=_OVERALL
-    ):
+    if limits.exceeded(
+        session=session, limit=FAILURES_PER_GUARDIAN, subject=str(guardian.id)
+    ) or limits.exceeded(session=session, limit=FAILURES_OVERALL, subject=_OVERALL):
         raise TooManyWrongCodes("too many wrong guardian codes; try again later")
 
 
@@ -156,7 +156,9 @@ def _tell_resident_of_link(*, session: Session, link: Guardianship) -> None:
         body={"replies": [{"text": linked_notice(english=is_english(link.resident))}]},
         channel=channel,
         recipient=recipient,
-        dedupe_key=f"guardian:linked:{link.id}:{link.confirmed_at.isoformat() if link.confirmed_at else ''}"[:200],
+        dedupe_key=f"guardian:linked:{link.id}:{link.confirmed_at.isoformat() if link.confirmed_at else ''}"[
+            :200
+        ],
     )
 
 

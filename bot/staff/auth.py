@@ -176,7 +176,9 @@ def delay_after(failures: int, *, free: int, first_seconds: float, cap_seconds: 
     return float(min(first_seconds * 2 ** min(failures - free, 30), cap_seconds))
 
 
-def _failures(session: Session, where: list[Any], since: datetime, *, reset_by_success: bool) -> tuple[int, datetime | None]:
+def _failures(
+    session: Session, where: list[Any], since: datetime, *, reset_by_success: bool
+) -> tuple[int, datetime | None]:
     """How many counted failures match `where` since `since` (or since the last success that
     matches, if that resets them), and when the last one was."""
     start = since
@@ -227,7 +229,9 @@ def wait_before_next_try(
     if address is not None:
         pair = [LoginAttempt.username == username, LoginAttempt.address == address]
         checks.append((pair, True, settings.lockout_failures, longest))
-        checks.append(([LoginAttempt.address == address], False, settings.lockout_failures_per_address, longest))
+        checks.append(
+            ([LoginAttempt.address == address], False, settings.lockout_failures_per_address, longest)
+        )
     if address is None or not _known_address(session, username, address, now):
         checks.append(
             (

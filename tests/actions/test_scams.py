@@ -370,12 +370,14 @@ def test_after_five_wrong_codes_even_the_right_one_is_refused_for_a_day(store: S
     wrong = str((int(code) + 1) % 10**10).zfill(10)
     for _ in range(5):
         messages, _ = run(
-            scam_actions.ActionGuardianLink(), tracker("telegram:666", text=f"绑定 {wrong}", intent="guardian_link")
+            scam_actions.ActionGuardianLink(),
+            tracker("telegram:666", text=f"绑定 {wrong}", intent="guardian_link"),
         )
         assert responses(messages) == ["utter_guardian_code_invalid"]
 
     messages, _ = run(
-        scam_actions.ActionGuardianLink(), tracker("telegram:666", text=f"绑定 {code}", intent="guardian_link")
+        scam_actions.ActionGuardianLink(),
+        tracker("telegram:666", text=f"绑定 {code}", intent="guardian_link"),
     )
 
     assert responses(messages) == ["utter_guardian_code_limited"]
@@ -384,6 +386,7 @@ def test_after_five_wrong_codes_even_the_right_one_is_refused_for_a_day(store: S
         assert guardians.guardians_of(session=session, resident=elder) == []
     # Someone else with the code is not held back by the guesser.
     messages, _ = run(
-        scam_actions.ActionGuardianLink(), tracker("telegram:777", text=f"绑定 {code}", intent="guardian_link")
+        scam_actions.ActionGuardianLink(),
+        tracker("telegram:777", text=f"绑定 {code}", intent="guardian_link"),
     )
     assert responses(messages) == ["utter_guardian_linked"]

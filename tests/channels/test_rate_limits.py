@@ -31,7 +31,9 @@ def gateway_settings(committed: Settings, **gateway: object) -> Settings:
 
 
 @pytest.fixture
-def two_gateways(committed: Settings, request: pytest.FixtureRequest) -> Iterator[tuple[TestClient, TestClient]]:
+def two_gateways(
+    committed: Settings, request: pytest.FixtureRequest
+) -> Iterator[tuple[TestClient, TestClient]]:
     limits = getattr(request, "param", {})
     settings = gateway_settings(committed, **limits)
     with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
@@ -41,7 +43,9 @@ def two_gateways(committed: Settings, request: pytest.FixtureRequest) -> Iterato
 def web_residents(settings: Settings) -> int:
     with session_scope(settings) as session:
         return int(
-            session.scalar(select(func.count()).select_from(ChannelIdentity).where(ChannelIdentity.channel == "web"))
+            session.scalar(
+                select(func.count()).select_from(ChannelIdentity).where(ChannelIdentity.channel == "web")
+            )
             or 0
         )
 

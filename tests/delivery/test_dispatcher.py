@@ -204,11 +204,16 @@ async def test_housekeeping_deletes_rasas_tracker_events_older_than_the_retentio
     old = now - (store.transcript.retention_days + 1) * 86400
     tracker = rasa_tracker(
         tmp_path / "tracker.db",
-        [("web:old-timer", '{"event": "user", "text": "很久以前的闲聊"}'), ("web:today", '{"event": "user"}')],
+        [
+            ("web:old-timer", '{"event": "user", "text": "很久以前的闲聊"}'),
+            ("web:today", '{"event": "user"}'),
+        ],
     )
     engine = create_engine(tracker.tracker_url)
     with engine.begin() as connection:  # Rasa's timestamps are seconds since the epoch
-        connection.exec_driver_sql("UPDATE events SET timestamp = ? WHERE sender_id = 'web:old-timer'", (old,))
+        connection.exec_driver_sql(
+            "UPDATE events SET timestamp = ? WHERE sender_id = 'web:old-timer'", (old,)
+        )
         connection.exec_driver_sql("UPDATE events SET timestamp = ? WHERE sender_id = 'web:today'", (now,))
     engine.dispose()
     with_tracker = store.model_copy(update={"tracker": tracker.tracker})

@@ -62,7 +62,9 @@ def test_a_wrong_expired_or_replaced_code_links_nobody(
     with pytest.raises(InvalidGuardianCode):
         guardians.redeem(session=session, guardian=son, code=old)
     with pytest.raises(InvalidGuardianCode):
-        guardians.redeem(session=session, guardian=son, code="1234567890" if new != "1234567890" else "9876543210")
+        guardians.redeem(
+            session=session, guardian=son, code="1234567890" if new != "1234567890" else "9876543210"
+        )
     second, code = guardians.create_invite(session=session, resident=elder)
     second.expires_at = second.created_at - timedelta(seconds=1)
     session.flush()

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot import language as lang
 from bot.channels.web import identity, throttle
 from bot.config import Settings
 from bot.conversation.relay import SENDER_PATTERN, Inbound, Outcome, Relay, Reply
-from bot import language as lang
 from bot.language import Language
 
 router = APIRouter()
@@ -73,9 +73,7 @@ async def chat(body: ChatIn, request: Request, response: Response) -> dict[str, 
     settings: Settings = request.app.state.settings
     if body.sender is None:  # a program with an API key is not limited by its address
         limit = throttle.per_address("chat", settings.gateway.chat_per_address_per_minute)
-        await throttle.within(
-            request, limit, language=body.set_language or lang.from_hint(body.language)
-        )
+        await throttle.within(request, limit, language=body.set_language or lang.from_hint(body.language))
     resident = await identity.resident_of(request, named=body.sender)
     outcome = await relay.handle(
         Inbound(

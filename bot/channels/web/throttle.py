@@ -10,8 +10,8 @@ import logging
 from fastapi import HTTPException, Request
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot import limits, notices
 from bot import language as lang
+from bot import limits, notices
 from bot.client_address import client_address
 from bot.config import Settings
 from bot.db.session import session_scope

@@ -40,9 +40,7 @@ def upgrade() -> None:
     with op.batch_alter_table("staff_api_tokens") as batch:
         batch.add_column(sa.Column("expires_at", TIMESTAMP, nullable=True))
     tokens = sa.table("staff_api_tokens", sa.column("expires_at", UTCDateTime()))
-    op.get_bind().execute(
-        sa.update(tokens).values(expires_at=datetime.now(UTC) + EXISTING_TOKENS_RUN)
-    )
+    op.get_bind().execute(sa.update(tokens).values(expires_at=datetime.now(UTC) + EXISTING_TOKENS_RUN))
     with op.batch_alter_table("staff_api_tokens") as batch:
         batch.alter_column("expires_at", existing_type=TIMESTAMP, nullable=False)
 
