@@ -126,3 +126,15 @@ def test_polling_for_pending_messages_is_limited_per_address_across_gateways(
 
     assert answers == [200, 200, 200]
     assert refused.status_code == 429
+
+
+@pytest.mark.parametrize("two_gateways", [{"rate_limit_per_minute": 0}], indirect=True)
+def test_a_message_over_the_conversations_own_limit_stores_no_resident(
+    two_gateways: tuple[TestClient, TestClient], committed: Settings
+) -> None:
+    first, _ = two_gateways
+
+    refused = new_browser_says(first, "你好")
+
+    assert refused.json()["replies"][0]["text"] == "您发得有点快，请歇一分钟再发。急事请拨打 110。"  # type: ignore[attr-defined]
+    assert web_residents(committed) == 0
