@@ -4,7 +4,9 @@ One implementation for every limit (per address on the public routes and the con
 per resident and overall on guardian codes): a counter per subject and fixed window, increased
 atomically (`INSERT … ON CONFLICT DO UPDATE`), read as a sliding window (the previous window's
 count weighted by how much of it still lies inside the last `seconds`). Every gateway counts in
-the same rows, so a client gains nothing by being balanced across gateways. Subjects (an
+the same rows, so a client gains nothing by being balanced across gateways. (A sliding window
+read this way assumes the previous window's hits were spread evenly; a burst at its end may
+let a few more through than `count` until it has slid away.) Subjects (an
 address, a resident id) are kept only as a SHA-256, and counters are deleted once both their
 windows are over (`purge`, run by the housekeeping pass).
 
@@ -15,6 +17,7 @@ exact to within the number of gateways.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,7 +61,8 @@ def used(*, session: Session, limit: Limit, subject: str) -> float:
             )
         )
     )
-    return rows.get(number - 1, 0) * (1.0 - through) + rows.get(number, 0)
+    # The previous window's share, rounded up: a burst just before the boundary counts in full.
+    return math.ceil(rows.get(number - 1, 0) * (1.0 - through)) + rows.get(number, 0)
 
 
 def exceeded(*, session: Session, limit: Limit, subject: str) -> bool:
