@@ -48,9 +48,9 @@ def _window(limit: Limit, now: datetime) -> tuple[int, float]:
     return int(position), position - int(position)
 
 
-def used(*, session: Session, limit: Limit, subject: str) -> float:
+def used(*, session: Session, limit: Limit, subject: str, now: datetime | None = None) -> float:
     """How much of the limit the subject has used in the last `limit.seconds`."""
-    number, through = _window(limit, db_now(session=session))
+    number, through = _window(limit, now or db_now(session=session))
     rows: dict[int, int] = dict(
         (window, hits)
         for window, hits in session.execute(
@@ -69,9 +69,9 @@ def exceeded(*, session: Session, limit: Limit, subject: str) -> bool:
     return used(session=session, limit=limit, subject=subject) >= limit.count
 
 
-def record(*, session: Session, limit: Limit, subject: str) -> None:
+def record(*, session: Session, limit: Limit, subject: str, now: datetime | None = None) -> None:
     """Counts one more for the subject in the current window."""
-    now = db_now(session=session)
+    now = now or db_now(session=session)
     number, _ = _window(limit, now)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -92,9 +92,10 @@ def record(*, session: Session, limit: Limit, subject: str) -> None:
 
 def take(*, session: Session, limit: Limit, subject: str) -> bool:
     """True, and counted, if the subject is within the limit; False (and not counted) if not."""
-    if exceeded(session=session, limit=limit, subject=subject):
+    now = db_now(session=session)
+    if used(session=session, limit=limit, subject=subject, now=now) >= limit.count:
         return False
-    record(session=session, limit=limit, subject=subject)
+    record(session=session, limit=limit, subject=subject, now=now)
     return True
 
 
