@@ -23,7 +23,7 @@ from bot.district import load_profile
 from bot.language import Language
 from bot.residents.enums import Channel
 from bot.scams import alerts, guardians, rules
-from bot.scams.guardians import GuardianEvent, InvalidGuardianCode
+from bot.scams.guardians import GuardianEvent, InvalidGuardianCode, TooManyWrongCodes
 from bot.scams.narrative import assess_narrative
 from bot.scams.service import Risk, ScamCheck, check, defang
 
@@ -344,7 +344,12 @@ class ActionGuardianLink(Action):
                 guardians.redeem(
                     session=session, guardian=resident_of(tracker, session=session), code=found.group(0)
                 )
+        except TooManyWrongCodes:
+            dispatcher.utter_message(response="utter_guardian_code_limited")
+            return []
         except InvalidGuardianCode:
+            with session_scope(settings()) as session:  # the failed link's transaction is gone
+                guardians.record_wrong_code(session=session, guardian=resident_of(tracker, session=session))
             dispatcher.utter_message(response="utter_guardian_code_invalid")
             return []
         dispatcher.utter_message(response="utter_guardian_linked")

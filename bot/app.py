@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await app.state.wechat.drain()
 
     app = FastAPI(title="Shuoshi gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings  # also before the lifespan runs (routes that need no Rasa)
     app.add_middleware(BodySizeLimit)
 
     @app.exception_handler(RequestValidationError)

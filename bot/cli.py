@@ -103,9 +103,13 @@ def _staff_token(args: argparse.Namespace) -> int:
     from bot.staff import service as staff_service
 
     try:
-        with session_scope(load_settings()) as session:
+        settings = load_settings()
+        with session_scope(settings) as session:
             token = auth.issue_token(
-                session=session, staff=staff_service.get(session=session, username=args.username)
+                session=session,
+                staff=staff_service.get(session=session, username=args.username),
+                by=None,
+                days=settings.console.token_days,
             )
     except DomainError as error:
         print(error, file=sys.stderr)

@@ -98,6 +98,15 @@ class GatewaySettings(BaseModel):
     cookie_secure: bool = False
     # Days a browser keeps its web-chat identity (renewed on every visit).
     cookie_days: int = 365
+    # Addresses (or networks, "10.0.0.0/8") of the reverse proxies in front of the gateway: only
+    # a request from one of them may say, in X-Forwarded-For, whom it came from. Empty: trust no
+    # one, the client is the connection's peer (bot/client_address.py).
+    trusted_proxies: list[str] = []
+    # Requests one client address may make in a minute, shared by every gateway (bot.limits).
+    # Generous: many residents share a carrier's address. A program with an API key is exempt.
+    chat_per_address_per_minute: int = 120
+    pending_per_address_per_minute: int = 120
+    scam_check_per_address_per_minute: int = 30
 
 
 class RelaySettings(BaseModel):
@@ -162,11 +171,25 @@ class ConsoleSettings(BaseModel):
     secret: SecretStr | None = None
     # A signed-in session lasts this long, however busy.
     session_hours: float = 10.0
-    # Failed sign-ins for one username within the window before it is locked for the window.
+    # Failed sign-ins (docs/console.md, "Signing in"): after this many failures for one username
+    # from one address, each further try must wait a delay that doubles with every failure,
+    # from `lockout_first_delay_seconds` up to `lockout_minutes`. Tries made while waiting are
+    # refused unchecked and not counted. A success, or `lockout_forget_hours`, starts afresh.
     lockout_failures: int = 5
-    # Failed sign-ins from one address within the window before the address is locked.
+    # The same for all failures from one address (any username) ...
     lockout_failures_per_address: int = 20
+    # ... and for all failures for one username from addresses it has never signed in from;
+    # this delay stops at `lockout_user_max_delay_seconds`, so that no one can keep an account
+    # (`admin`) out: its owner signing in from a known address never waits for it.
+    lockout_failures_per_user: int = 10
+    lockout_user_max_delay_seconds: int = 60
+    lockout_first_delay_seconds: int = 2
     lockout_minutes: int = 15
+    lockout_forget_hours: int = 24
+    # Sign-in tries (right or wrong) one address may make in a minute, shared by every gateway.
+    sign_in_per_address_per_minute: int = 30
+    # Days a bearer token for /api/staff lasts (`shuoshi staff token USER`).
+    token_days: int = 90
     # Send cookies only over HTTPS; turn on wherever the console is served over HTTPS.
     cookie_secure: bool = False
 

@@ -10,6 +10,7 @@ import bot.cases.models
 import bot.channels.telegram.models
 import bot.channels.wechat.models
 import bot.followups.models
+import bot.limits.models
 import bot.outbox.models
 import bot.residents.models
 import bot.scams.models
@@ -27,6 +28,7 @@ MODEL_MODULES = (
     bot.channels.wechat.models,
     bot.staff.models,
     bot.scams.models,
+    bot.limits.models,
 )
 
 metadata = Base.metadata

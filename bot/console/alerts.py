@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from bot.client_address import client_address
 from bot.console.deps import DbSession, OfficeConsoleStaff, csrf_protected
 from bot.console.rendering import render
 from bot.scams import alerts, rules
@@ -67,6 +68,6 @@ def publish_alert(
         staff=staff,
         target=f"alert:{alert.id}",
         detail=f"{', '.join(alert.townships) or 'district'}; {alert.recipients} recipients",
-        address=request.client.host if request.client else None,
+        address=client_address(request),
     )
     return RedirectResponse(f"/console/alerts?published={alert.id}", status_code=303)

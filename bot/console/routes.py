@@ -11,12 +11,14 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from bot import limits
 from bot.cases import attachments as attachment_store
 from bot.cases import queue as case_queue
 from bot.cases import service as cases
 from bot.cases.enums import CaseStatus
 from bot.cases.figures import Period
 from bot.cases.service import RevealableField
+from bot.client_address import client_address
 from bot.console import case_page as case_page_view
 from bot.console import charts, exports
 from bot.console import figures as figures_view
@@ -44,7 +46,7 @@ COOKIE_PATH = "/console"
 
 
 def _address(request: Request) -> str | None:
-    return request.client.host if request.client else None
+    return client_address(request)
 
 
 def _safe_next(target: str | None) -> str:
@@ -94,17 +96,21 @@ def login(
     next: Annotated[str, Form()] = "",
 ) -> Response:
     settings = settings_of(request)
+    address = _address(request)
+    tr = translator(request)
+    per_address = limits.Limit("sign_in", settings.console.sign_in_per_address_per_minute, 60)
+    if address is not None and not limits.take(session=session, limit=per_address, subject=address):
+        error = tr("登录尝试过于频繁，请一分钟后再试。", "Too many sign-in attempts; try again in a minute.")
+        return render(request, "login.html", {"next": _safe_next(next), "error": error}, status=429)
     result = auth.sign_in(
-        session=session,
-        settings=settings.console,
-        username=username,
-        password=password,
-        address=_address(request),
+        session=session, settings=settings.console, username=username, password=password, address=address
     )
     if result.staff is None:
-        tr = translator(request)
         error = (
-            tr("登录失败次数过多，请稍后再试。", "Too many failed attempts; try again later.")
+            tr(
+                f"登录失败次数过多，请 {result.wait_seconds} 秒后再试。",
+                f"Too many failed attempts; try again in {result.wait_seconds} seconds.",
+            )
             if result.outcome == "locked"
             else tr("用户名或密码不正确。", "Wrong username or password.")
         )
@@ -432,7 +438,9 @@ def reset_password(
 @router.post("/staff/{staff_id}/tokens")
 def issue_token(request: Request, staff_id: int, session: DbSession, admin: AdminConsoleStaff) -> Response:
     target = accounts.get_staff(session=session, staff_id=staff_id)
-    token = auth.issue_token(session=session, staff=target)
+    token = auth.issue_token(
+        session=session, staff=target, by=admin, days=settings_of(request).console.token_days
+    )
     return render(
         request,
         "staff.html",

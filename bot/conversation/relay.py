@@ -142,6 +142,12 @@ class Relay:
         logs.REQUEST_ID.set(request_id)
         message = self._validate(inbound)
         conversation_id = self.conversation_id(inbound.channel, inbound.sender)
+        # Before anything is stored: a refused message creates no resident and no message.
+        if not self._rate.allow(conversation_id):
+            language = inbound.chosen_language or lang.from_hint(inbound.language_hint) or lang.DEFAULT
+            return Outcome(
+                [Reply(notices.text(notices.Notice.RATE_LIMITED, language))], language, delivered=False
+            )
         try:
             resident = await asyncio.to_thread(self._resident, inbound)
         except STORE_DOWN as error:
@@ -155,11 +161,6 @@ class Relay:
             )
             return Outcome([Reply(notices.text(notices.Notice.BUSY, language))], language, delivered=False)
         current = inbound.chosen_language or resident.language
-        if not self._rate.allow(conversation_id):
-            language = current or lang.from_hint(inbound.language_hint) or lang.DEFAULT
-            return Outcome(
-                [Reply(notices.text(notices.Notice.RATE_LIMITED, language))], language, delivered=False
-            )
         if inbound.payload is not None or inbound.command is not None:
             message = inbound.command or payloads.verify(
                 key=self._settings.secret("payload_key"), conversation_id=conversation_id, token=message

@@ -52,12 +52,17 @@ def dispose_engine(url: str) -> None:
 
 def _create_engine(url: str, *, echo: bool) -> Engine:
     parsed = make_url(url)
+    # hide_parameters: an error's message (and so a log line) shows the SQL, never the values
+    # bound to it (a resident's name, phone, description).
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False}
+        url,
+        echo=echo,
+        hide_parameters=True,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot import transcript
+from bot import limits, transcript
 from bot.cases import attachments
 from bot.channels.telegram import service as telegram_updates
 from bot.channels.telegram.errors import ResidentUnreachable
@@ -35,6 +35,7 @@ from bot.channels.wechat import service as wechat_pushes
 from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient, RasaUnavailable
 from bot.conversation.relay import Relay, Reply
+from bot.db import tracker_store
 from bot.db.clock import db_now
 from bot.db.session import session_scope
 from bot.followups import service as followups
@@ -159,17 +160,22 @@ class Dispatcher:
             await asyncio.sleep(pause)
 
     def housekeeping(self) -> None:
-        """Forgets what the retention settings say to forget."""
+        """Forgets what the retention settings say to forget: old messages (here and in Rasa's
+        tracker store), old Telegram update ids, spent rate-limit counters."""
         with session_scope(self._settings) as session:
             cutoff = db_now(session=session) - timedelta(days=self._settings.transcript.retention_days)
             purged = transcript.purge(session=session, older_than=cutoff)
             files = attachments.purge(session=session, settings=self._settings, older_than=cutoff)
             forgotten = telegram_updates.forget_old(session=session)
             forgotten += wechat_pushes.forget_old(session=session)
-        if purged or files or forgotten:
+            limits.purge(session=session)
+        expired = tracker_store.expire_events(settings=self._settings, older_than=cutoff)
+        if purged or files or forgotten or expired:
             logger.info(
-                "housekeeping: deleted %d old messages, %d files on no case; forgot %d update ids",
+                "housekeeping: deleted %d old messages, %d old tracker events, %d files on no case;"
+                " forgot %d update ids",
                 purged,
+                expired,
                 files,
                 forgotten,
             )

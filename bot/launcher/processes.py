@@ -198,6 +198,10 @@ def gateway_service(settings: Settings) -> Service:
             # hundred-resident topology test).
             "--timeout-keep-alive",
             str(GATEWAY_KEEP_ALIVE_SECONDS),
+            # The gateway decides the client's address itself, from `gateway.trusted_proxies`
+            # (bot/client_address.py); uvicorn would otherwise believe X-Forwarded-For from
+            # 127.0.0.1 on its own.
+            "--no-proxy-headers",
         ],
         env=settings.child_environment(),
         ready_url=f"http://{settings.gateway.host}:{settings.gateway.port}/healthz",

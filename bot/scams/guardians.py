@@ -2,7 +2,12 @@
 
 The resident asks for a code (`create_invite`) and gives it to the family member, who sends it
 to the assistant from their own chat (`redeem`). Giving the code is the resident's consent, so
-the link is confirmed at once (bot.residents' Guardianship, confirmed_at set). Afterwards a
+the link is confirmed at once (bot.residents' Guardianship, confirmed_at set), and the resident
+is told that someone linked (`linked_notice`), so a link they did not make does not go unseen.
+
+A code is 10 digits (nine thousand million), lives 24 hours and works once; wrong codes are
+limited per chat identity (5 a day) and for everyone together (200 an hour), counted in the
+case store (bot.limits), so guessing a live code is hopeless. Afterwards a
 high-risk check, or the resident saying they paid, sends each guardian who chose to hear it a
 short message through the outbox. The message names the fraud type, never the checked text.
 """
@@ -18,6 +23,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot import limits
 from bot.db.clock import db_now
 from bot.db.errors import DomainError
 from bot.outbox import service as outbox
@@ -28,12 +34,22 @@ from bot.residents.reach import is_english, reachable_identity
 from bot.scams import rules
 from bot.scams.models import AlertSubscription, GuardianInvite, GuardianNoticeSetting
 
-CODE_DIGITS = 8
+CODE_DIGITS = 10
 CODE_VALID_FOR = timedelta(hours=24)
+# Wrong codes one would-be guardian may send, and everyone together.
+FAILURES_PER_GUARDIAN = limits.Limit("guardian_code", 5, 24 * 3600)
+FAILURES_OVERALL = limits.Limit("guardian_code_all", 200, 3600)
+_OVERALL = "everyone"
 
 
 class InvalidGuardianCode(DomainError):
     code = "invalid_guardian_code"
+
+
+class TooManyWrongCodes(DomainError):
+    """This sender (or everyone together) sent too many wrong codes lately; the code is not read."""
+
+    code = "too_many_wrong_codes"
 
 
 class GuardianEvent(StrEnum):
@@ -59,7 +75,8 @@ def create_invite(
         .where(GuardianInvite.resident_id == resident.id, GuardianInvite.used_at.is_(None))
         .values(expires_at=now)
     )
-    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    # No leading 0: a code must not look like a landline number (0554…) to the masking.
+    code = secrets.choice("123456789") + "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS - 1))
     invite = GuardianInvite(
         resident_id=resident.id,
         code_hash=_hash(code),
@@ -72,8 +89,26 @@ def create_invite(
     return invite, code
 
 
+def check_attempts(*, session: Session, guardian: Resident) -> None:
+    """Raises TooManyWrongCodes if this sender, or everyone together, is past the limit."""
+    if limits.exceeded(
+        session=session, limit=FAILURES_PER_GUARDIAN, subject=str(guardian.id)
+    ) or limits.exceeded(session=session, limit=FAILURES_OVERALL, subject=_OVERALL):
+        raise TooManyWrongCodes("too many wrong guardian codes; try again later")
+
+
+def record_wrong_code(*, session: Session, guardian: Resident) -> None:
+    """Counts a wrong code against the sender and against everyone (in its own transaction: the
+    failed redeem's is rolled back)."""
+    limits.record(session=session, limit=FAILURES_PER_GUARDIAN, subject=str(guardian.id))
+    limits.record(session=session, limit=FAILURES_OVERALL, subject=_OVERALL)
+
+
 def redeem(*, session: Session, guardian: Resident, code: str) -> Guardianship:
-    """Links the resident who made the code to `guardian`, confirmed, with the chosen notices."""
+    """Links the resident who made the code to `guardian`, confirmed, with the chosen notices,
+    and tells the resident. Raises TooManyWrongCodes before reading the code when the sender
+    (or everyone) sent too many wrong ones; InvalidGuardianCode for a wrong one."""
+    check_attempts(session=session, guardian=guardian)
     digits = normalise_code(code)
     invite = session.scalar(select(GuardianInvite).where(GuardianInvite.code_hash == _hash(digits)))
     now = db_now(session=session)
@@ -94,7 +129,37 @@ def redeem(*, session: Session, guardian: Resident, code: str) -> Guardianship:
     setting.notify_paid = invite.notify_paid
     invite.used_at = now
     session.flush()
+    _tell_resident_of_link(session=session, link=link)
     return link
+
+
+def linked_notice(*, english: bool) -> str:
+    """What the resident hears when someone links as their guardian with their code."""
+    if english:
+        return (
+            "Shuoshi: someone has just linked as your family guardian with your code. They will hear "
+            "when you check a message that looks like a scam. If you did not give anyone a code, "
+            'send "remove my guardian" to unlink them.'
+        )
+    return "【说事·家人守护】刚刚有人用您的绑定码绑定成了您的守护家人，您检查到高风险诈骗消息时TA会收到提醒。如果您没有把绑定码告诉过别人，请发送「解除绑定」。"  # noqa: E501
+
+
+def _tell_resident_of_link(*, session: Session, link: Guardianship) -> None:
+    reach = reachable_identity(link.resident)
+    if reach is None:
+        return
+    channel, recipient = reach
+    outbox.enqueue(
+        session=session,
+        resident=link.resident,
+        kind=OutboxKind.GUARDIAN_NOTICE,
+        body={"replies": [{"text": linked_notice(english=is_english(link.resident))}]},
+        channel=channel,
+        recipient=recipient,
+        dedupe_key=f"guardian:linked:{link.id}:{link.confirmed_at.isoformat() if link.confirmed_at else ''}"[
+            :200
+        ],
+    )
 
 
 def guardians_of(*, session: Session, resident: Resident) -> Sequence[Guardianship]:

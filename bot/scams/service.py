@@ -308,11 +308,11 @@ _UNSUBSCRIBE = re.compile(
 )
 _CODE = re.compile(r"(?i)(验证码|校验码|动态码|取件码|code)\D{0,6}\d{4,8}")
 _GUARDIAN_CODE = re.compile(
-    r"(?i)绑定|綁定|guardian|family code|gave me (the|a) code|^\s*(link (with )?)?code\s*\d{8}\s*$|"
+    r"(?i)绑定|綁定|guardian|family code|gave me (the|a) code|^\s*(link (with )?)?code\s*\d{8,10}\s*$|"
     r"(my (dad|mum|mom|father|mother|parents?)'?s?|i am the (son|daughter)).{0,20}\bcode\b|"
-    # A family member typing the guardian code they were given (8 digits; bot/scams/guardians.py).
+    # A family member typing the guardian code they were given (10 digits, 8 before; bot/scams/guardians.py).
     r"(i'?m|i am) (the |her |his |their )?(son|daughter|child|grandson|granddaughter)\b.{0,30}\bcode\b|"
-    r"\b(binding|link|linking) code\b|\benter (the |my |a )?code\s*\d{8}\b"
+    r"\b(binding|link|linking) code\b|\benter (the |my |a )?code\s*\d{8,10}\b"
 )
 _MONEY = re.compile(r"(?i)(\d[\d,]*(\.\d+)?\s*(元|块|万|rmb|yuan|usd)|[¥￥$]\s*\d|人民币)")
 _SALUTATION = re.compile(

@@ -79,9 +79,18 @@ def set_active(*, session: Session, target: StaffUser, active: bool, by: StaffUs
 
 
 def reset_password(*, session: Session, target: StaffUser, password: str, by: StaffUser) -> None:
+    """A new password ends every session and revokes every bearer token of the account: whoever
+    had them (the reason for a reset, often) keeps nothing."""
     set_password(session=session, staff=target, password=password)
     end_all_sessions(session=session, staff=target)
-    audit.record(session=session, action=AuditAction.PASSWORD_RESET, staff=by, target=target.username)
+    revoked = revoke_tokens(session=session, staff=target)
+    audit.record(
+        session=session,
+        action=AuditAction.PASSWORD_RESET,
+        staff=by,
+        target=target.username,
+        detail=f"{revoked} token(s) revoked" if revoked else None,
+    )
 
 
 def revoke_staff_tokens(*, session: Session, target: StaffUser, by: StaffUser) -> int:

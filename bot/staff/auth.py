@@ -11,13 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from bot.config import ConsoleSettings
 from bot.db.clock import db_now
@@ -109,17 +110,33 @@ def end_all_sessions(*, session: Session, staff: StaffUser) -> None:
 # Bearer tokens
 
 
-def issue_token(*, session: Session, staff: StaffUser) -> str:
-    """A new bearer token for /api/staff; only its hash is kept, so it is shown once."""
+def issue_token(*, session: Session, staff: StaffUser, by: StaffUser | None, days: float) -> str:
+    """A new bearer token for /api/staff that lasts `days`; only its hash is kept, so it is
+    shown once. Audited as `by` (None: the command line) issuing a token for `staff`."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(StaffApiToken(token_hash=_hash(token), staff_id=staff.id))
-    audit.record(session=session, action=AuditAction.TOKEN_ISSUED, staff=staff)
+    session.add(
+        StaffApiToken(
+            token_hash=_hash(token),
+            staff_id=staff.id,
+            expires_at=db_now(session=session) + timedelta(days=days),
+        )
+    )
+    audit.record(
+        session=session,
+        action=AuditAction.TOKEN_ISSUED,
+        staff=by,
+        username=None if by is not None else "cli",
+        target=staff.username,
+    )
     return token
 
 
 def staff_for_token(*, session: Session, token: str) -> StaffUser | None:
+    """The active staff member a live token (not revoked, not expired) belongs to."""
     row = session.scalar(select(StaffApiToken).where(StaffApiToken.token_hash == _hash(token)))
     if row is None or row.revoked_at is not None or not row.staff.active:
+        return None
+    if row.expires_at <= db_now(session=session):
         return None
     return row.staff
 
@@ -135,51 +152,115 @@ def revoke_tokens(*, session: Session, staff: StaffUser) -> int:
     return len(rows)
 
 
-# Signing in, with a lockout
+# Signing in, with growing delays
 
 
 @dataclass(frozen=True)
 class SignIn:
     outcome: Literal["ok", "invalid", "locked"]
     staff: StaffUser | None = None
+    # When locked: seconds until the next try will be checked.
+    wait_seconds: int = 0
 
 
-def _failures_since(session: Session, column: InstrumentedAttribute[Any], value: str, since: datetime) -> int:
-    last_success = session.scalar(
-        select(func.max(LoginAttempt.created_at)).where(column == value, LoginAttempt.succeeded.is_(True))
-    )
-    start = max(since, last_success) if last_success is not None else since
-    return int(
+# An address the account signed in from within this many days is its owner's: failures for the
+# username from elsewhere never make its owner wait there.
+KNOWN_ADDRESS_DAYS = 90
+
+
+def delay_after(failures: int, *, free: int, first_seconds: float, cap_seconds: float) -> float:
+    """Seconds the next try must wait after `failures` counted failures: none for the first
+    `free`, then `first_seconds`, doubling with each further failure, never more than the cap."""
+    if failures < free:
+        return 0.0
+    return float(min(first_seconds * 2 ** min(failures - free, 30), cap_seconds))
+
+
+def _failures(
+    session: Session, where: list[Any], since: datetime, *, reset_by_success: bool
+) -> tuple[int, datetime | None]:
+    """How many counted failures match `where` since `since` (or since the last success that
+    matches, if that resets them), and when the last one was."""
+    start = since
+    if reset_by_success:
+        last_success = session.scalar(
+            select(func.max(LoginAttempt.created_at)).where(*where, LoginAttempt.succeeded.is_(True))
+        )
+        if last_success is not None:
+            start = max(start, last_success)
+    count, last = session.execute(
+        select(func.count(LoginAttempt.id), func.max(LoginAttempt.created_at)).where(
+            *where, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > start
+        )
+    ).one()
+    return int(count or 0), last
+
+
+def _known_address(session: Session, username: str, address: str, now: datetime) -> bool:
+    return (
         session.scalar(
-            select(func.count(LoginAttempt.id)).where(
-                column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > start
+            select(LoginAttempt.id)
+            .where(
+                LoginAttempt.username == username,
+                LoginAttempt.address == address,
+                LoginAttempt.succeeded.is_(True),
+                LoginAttempt.created_at > now - timedelta(days=KNOWN_ADDRESS_DAYS),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def wait_before_next_try(
+    *, session: Session, settings: ConsoleSettings, username: str, address: str | None
+) -> float:
+    """Seconds before a try for `username` from `address` will be checked (0: now).
+
+    Three counts, each with its own free tries and growing delay: this username from this
+    address; this address, any username; this username from addresses its owner never signed in
+    from (a short cap, and never for its owner at a known address, so that no one can lock
+    `admin` out at will)."""
+    now = db_now(session=session)
+    since = now - timedelta(hours=settings.lockout_forget_hours)
+    longest = settings.lockout_minutes * 60.0
+    first = float(settings.lockout_first_delay_seconds)
+    checks: list[tuple[list[Any], bool, int, float]] = []
+    if address is not None:
+        pair = [LoginAttempt.username == username, LoginAttempt.address == address]
+        checks.append((pair, True, settings.lockout_failures, longest))
+        checks.append(
+            ([LoginAttempt.address == address], False, settings.lockout_failures_per_address, longest)
+        )
+    if address is None or not _known_address(session, username, address, now):
+        checks.append(
+            (
+                [LoginAttempt.username == username],
+                True,
+                settings.lockout_failures_per_user,
+                float(settings.lockout_user_max_delay_seconds),
             )
         )
-        or 0
-    )
-
-
-def is_locked(*, session: Session, settings: ConsoleSettings, username: str, address: str | None) -> bool:
-    """Too many failed sign-ins for this username (or from this address) within the window."""
-    since = db_now(session=session) - timedelta(minutes=settings.lockout_minutes)
-    if _failures_since(session, LoginAttempt.username, username, since) >= settings.lockout_failures:
-        return True
-    return (
-        address is not None
-        and _failures_since(session, LoginAttempt.address, address, since)
-        >= settings.lockout_failures_per_address
-    )
+    wait = 0.0
+    for where, reset, free, cap in checks:
+        count, last = _failures(session, where, since, reset_by_success=reset)
+        if last is None:
+            continue
+        delay = delay_after(count, free=free, first_seconds=first, cap_seconds=cap)
+        wait = max(wait, (last + timedelta(seconds=delay) - now).total_seconds())
+    return wait
 
 
 def sign_in(
     *, session: Session, settings: ConsoleSettings, username: str, password: str, address: str | None
 ) -> SignIn:
-    """Checks the password unless the username or address is locked; every try is recorded."""
+    """Checks the password unless the try must wait; a try that must wait is refused unchecked
+    and not counted (so hammering does not lengthen the wait), but audited."""
     username = username.strip().lower()[:64]
-    if is_locked(session=session, settings=settings, username=username, address=address):
-        session.add(LoginAttempt(username=username, address=address, succeeded=False))
+    wait = wait_before_next_try(session=session, settings=settings, username=username, address=address)
+    if wait > 0:
         audit.record(session=session, action=AuditAction.SIGN_IN_LOCKED, username=username, address=address)
-        return SignIn("locked")
+        return SignIn("locked", wait_seconds=max(1, math.ceil(wait)))
     staff = staff_service.authenticate(session=session, username=username, password=password)
     session.add(LoginAttempt(username=username, address=address, succeeded=staff is not None))
     if staff is None:

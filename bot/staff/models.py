@@ -82,6 +82,8 @@ class StaffApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=utcnow())
+    # `console.token_days` after it was issued; a password reset revokes it sooner.
+    expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 
     staff: Mapped[StaffUser] = relationship()
@@ -101,7 +103,8 @@ class ApiKey(Base):
 
 
 class LoginAttempt(Base):
-    """One try at signing in; failures within a window lock the username (and the address)."""
+    """One try at signing in that was checked; failures make the next tries wait (bot.staff.auth).
+    Tries refused while waiting are not recorded here (the audit log has them)."""
 
     __tablename__ = "staff_login_attempts"
     __table_args__ = (

@@ -113,13 +113,16 @@ def test_a_high_risk_check_tells_the_linked_guardian(store: Settings) -> None:
         son = residents.for_channel(session=session, channel="telegram", external_id="777")
         _, code = guardians.create_invite(session=session, resident=elder)
         guardians.redeem(session=session, guardian=son, code=code)
+        son_id = son.id
 
     messages, _ = run(scam_actions.ActionCheckScam(), tracker("web:c5", slots={"scam_text": POLICE_SCAM}))
 
     assert "utter_scam_guardians_told" in responses(messages)
     with session_scope(store) as session:
         notice = session.scalars(
-            select(OutboxItem).where(OutboxItem.kind == OutboxKind.GUARDIAN_NOTICE)
+            select(OutboxItem).where(
+                OutboxItem.kind == OutboxKind.GUARDIAN_NOTICE, OutboxItem.resident_id == son_id
+            )
         ).one()
         assert notice.recipient == "777"
         assert POLICE_SCAM not in notice.body["replies"][0]["text"]
@@ -217,7 +220,7 @@ def test_a_resident_gets_a_code_and_the_family_member_links_with_it(store: Setti
         scam_actions.ActionGuardianSetup(), tracker("web:g1", intent="guardian_setup", entities=choice)
     )
     code = messages[0]["code"]
-    assert messages[0]["response"] == "utter_guardian_code" and len(code) == 8
+    assert messages[0]["response"] == "utter_guardian_code" and len(code) == 10
 
     messages, _ = run(
         scam_actions.ActionGuardianLink(),
@@ -357,3 +360,33 @@ def test_a_fake_kidnapping_call_is_a_scam_in_progress(store: Settings) -> None:
 
     assert responses(messages)[0] == "utter_scam_now"
     assert responses(messages)[-1] == "utter_scam_ask_paid"
+
+
+def test_after_five_wrong_codes_even_the_right_one_is_refused_for_a_day(store: Settings) -> None:
+    with session_scope(store) as session:
+        _, code = guardians.create_invite(
+            session=session, resident=residents.for_channel(session=session, channel="web", external_id="g3")
+        )
+    wrong = str((int(code) + 1) % 10**10).zfill(10)
+    for _ in range(5):
+        messages, _ = run(
+            scam_actions.ActionGuardianLink(),
+            tracker("telegram:666", text=f"绑定 {wrong}", intent="guardian_link"),
+        )
+        assert responses(messages) == ["utter_guardian_code_invalid"]
+
+    messages, _ = run(
+        scam_actions.ActionGuardianLink(),
+        tracker("telegram:666", text=f"绑定 {code}", intent="guardian_link"),
+    )
+
+    assert responses(messages) == ["utter_guardian_code_limited"]
+    with session_scope(store) as session:
+        elder = residents.for_channel(session=session, channel="web", external_id="g3")
+        assert guardians.guardians_of(session=session, resident=elder) == []
+    # Someone else with the code is not held back by the guesser.
+    messages, _ = run(
+        scam_actions.ActionGuardianLink(),
+        tracker("telegram:777", text=f"绑定 {code}", intent="guardian_link"),
+    )
+    assert responses(messages) == ["utter_guardian_linked"]

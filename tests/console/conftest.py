@@ -72,7 +72,7 @@ def token_for(console_settings: Settings) -> Callable[[str], dict[str, str]]:
     def token(username: str) -> dict[str, str]:
         with session_scope(console_settings) as session:
             issued = auth.issue_token(
-                session=session, staff=staff_service.get(session=session, username=username)
+                session=session, staff=staff_service.get(session=session, username=username), by=None, days=1
             )
         return {"Authorization": f"Bearer {issued}"}
 

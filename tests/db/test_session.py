@@ -69,3 +69,15 @@ def test_created_at_is_set_by_the_database_and_timezone_aware(session: Session) 
 
     assert resident.created_at.tzinfo is UTC
     assert abs((db_now(session=session) - resident.created_at).total_seconds()) < 60
+
+
+def test_a_database_error_names_the_statement_but_not_the_values_bound_to_it(settings: Settings) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    words = "楼上邻居天天半夜装修"
+    with pytest.raises(DBAPIError) as failed, session_scope(settings) as session:
+        session.execute(text("INSERT INTO no_such_table (words) VALUES (:words)"), {"words": words})
+
+    assert "no_such_table" in str(failed.value)
+    assert words not in str(failed.value)

@@ -7,13 +7,15 @@ and PostgreSQL), with real commits from concurrent dispatchers.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import create_engine, func, select, update
 
 from bot import transcript
 from bot.cases import attachments
@@ -225,6 +227,34 @@ async def test_housekeeping_deletes_old_files_on_no_case_but_keeps_a_cases_files
         kept = {row.id: row.path is not None for row in session.scalars(select(Attachment))}
         assert [kept[i] for i in ids] == [True, False, True]
         assert session.scalar(select(func.count()).select_from(AttachmentFile)) == 2
+
+
+async def test_housekeeping_deletes_rasas_tracker_events_older_than_the_retention_period(
+    store: Settings, http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    from tests.flows.test_erasure import rasa_tracker, tracker_rows
+
+    now = time.time()
+    old = now - (store.transcript.retention_days + 1) * 86400
+    tracker = rasa_tracker(
+        tmp_path / "tracker.db",
+        [
+            ("web:old-timer", '{"event": "user", "text": "很久以前的闲聊"}'),
+            ("web:today", '{"event": "user"}'),
+        ],
+    )
+    engine = create_engine(tracker.tracker_url)
+    with engine.begin() as connection:  # Rasa's timestamps are seconds since the epoch
+        connection.exec_driver_sql(
+            "UPDATE events SET timestamp = ? WHERE sender_id = 'web:old-timer'", (old,)
+        )
+        connection.exec_driver_sql("UPDATE events SET timestamp = ? WHERE sender_id = 'web:today'", (now,))
+    engine.dispose()
+    with_tracker = store.model_copy(update={"tracker": tracker.tracker})
+
+    dispatcher(with_tracker, http, RecordingTelegram(), "a").housekeeping()
+
+    assert tracker_rows(with_tracker) == [("web:today", '{"event": "user"}')]
 
 
 async def test_a_written_message_is_in_the_transcript_once_from_queueing_to_delivery(

@@ -36,6 +36,13 @@ FAST_FOLLOWUPS = {
 }
 
 
+UNLIMITED_ADDRESS = {
+    "chat_per_address_per_minute": 1_000_000,
+    "pending_per_address_per_minute": 1_000_000,
+    "scam_check_per_address_per_minute": 1_000_000,
+}
+
+
 def fast_profile(var_dir: Path) -> Path:
     """The bundled district profile with follow-ups in seconds (DESIGN: "seconds in a demo setting")."""
     profile = yaml.safe_load(BUNDLED_PROFILE.read_text(encoding="utf-8"))
@@ -52,7 +59,9 @@ class Stack:
             var_dir=var_dir,
             rasa={"port": free_port()},
             actions={"port": free_port()},
-            gateway={"port": free_port()},
+            # Every test client is 127.0.0.1: the per-address limits (tests/channels/
+            # test_rate_limits.py) would stop a whole session's worth of them.
+            gateway={"port": free_port(), **UNLIMITED_ADDRESS},
             district={"profile": fast_profile(var_dir)},
             dispatcher={"interval": 0.5},
             **overrides,

@@ -35,7 +35,9 @@ def staff_api(stack: Stack) -> dict[str, str]:
             password="a long password 1",
             role=StaffRole.SUPERVISOR,
         )
-        return {"Authorization": f"Bearer {auth.issue_token(session=session, staff=supervisor)}"}
+        return {
+            "Authorization": f"Bearer {auth.issue_token(session=session, staff=supervisor, by=None, days=1)}"
+        }
 
 
 def resolve_through_the_staff_api(stack: Stack, headers: dict[str, str], number: str) -> None:

@@ -94,7 +94,7 @@ def test_a_subscriber_receives_a_published_warning_in_the_web_chat(stack: Stack)
 def test_a_guardian_linked_by_code_hears_about_a_high_risk_check(stack: Stack) -> None:
     choose = stack.chat("e2e-elder-1", "绑定家人")
     given = stack.press("e2e-elder-1", choose, "高风险和已转钱都提醒")
-    code = re.search(r"\d{8}", texts(given))
+    code = re.search(r"\d{10}", texts(given))
     assert code is not None
 
     linked = stack.chat("e2e-son-1", f"绑定 {code.group(0)}")

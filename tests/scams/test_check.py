@@ -288,10 +288,10 @@ def test_residents_own_questions_do_not_read_as_pasted(text: str) -> None:
         "I want to unsubscribe",
         "i want to unsubscribe from scam alerts",
         "please opt out of the warnings for me",
-        "enter code 73829104",
-        "I'm her son, the code is 55201934",
-        "i'm the grandson, my code is 11223344",
-        "here is my binding code 12345678",
+        "enter code 7382910456",
+        "I'm her son, the code is 5520193412",
+        "i'm the grandson, my code is 1122334455",
+        "here is my binding code 1234567890",
     ],
 )
 def test_a_resident_s_own_words_about_alerts_and_guardian_codes_do_not_read_as_pasted(text: str) -> None:

@@ -12,7 +12,7 @@ from bot.outbox.models import OutboxItem
 from bot.residents import service as residents
 from bot.residents.models import Resident
 from bot.scams import guardians
-from bot.scams.guardians import GuardianEvent, InvalidGuardianCode
+from bot.scams.guardians import GuardianEvent, InvalidGuardianCode, TooManyWrongCodes
 
 
 @pytest.fixture
@@ -62,7 +62,9 @@ def test_a_wrong_expired_or_replaced_code_links_nobody(
     with pytest.raises(InvalidGuardianCode):
         guardians.redeem(session=session, guardian=son, code=old)
     with pytest.raises(InvalidGuardianCode):
-        guardians.redeem(session=session, guardian=son, code="12345678" if new != "12345678" else "87654321")
+        guardians.redeem(
+            session=session, guardian=son, code="1234567890" if new != "1234567890" else "9876543210"
+        )
     second, code = guardians.create_invite(session=session, resident=elder)
     second.expires_at = second.created_at - timedelta(seconds=1)
     session.flush()
@@ -139,3 +141,35 @@ def test_removing_guardians_stops_the_notices(session: Session, elder: Resident,
     )
 
     assert sent == 0
+
+
+def test_a_code_is_ten_digits_and_never_starts_with_0(session: Session, elder: Resident) -> None:
+    codes = [guardians.create_invite(session=session, resident=elder)[1] for _ in range(50)]
+
+    assert all(len(code) == 10 and code.isdigit() and code[0] != "0" for code in codes)
+
+
+def test_the_resident_is_told_when_someone_links_as_their_guardian(
+    session: Session, elder: Resident, son: Resident
+) -> None:
+    _, code = guardians.create_invite(session=session, resident=elder)
+
+    guardians.redeem(session=session, guardian=son, code=code)
+
+    [told] = _notices(session, elder)
+    assert told.recipient == "grandma"
+    assert told.body["replies"][0]["text"] == guardians.linked_notice(english=False)
+    assert "解除绑定" in told.body["replies"][0]["text"]
+
+
+def test_wrong_codes_from_everyone_together_stop_all_tries_for_an_hour(
+    session: Session, elder: Resident
+) -> None:
+    _, code = guardians.create_invite(session=session, resident=elder)
+    for n in range(guardians.FAILURES_OVERALL.count):  # a guesser with many chat identities
+        guesser = residents.for_channel(session=session, channel="telegram", external_id=f"9{n:05d}")
+        guardians.record_wrong_code(session=session, guardian=guesser)
+    son = residents.for_channel(session=session, channel="telegram", external_id="5550002")
+
+    with pytest.raises(TooManyWrongCodes):
+        guardians.redeem(session=session, guardian=son, code=code)

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.channels.web import identity
+from bot import language as lang
+from bot.channels.web import identity, throttle
 from bot.config import Settings
 from bot.conversation.relay import SENDER_PATTERN, Inbound, Outcome, Relay, Reply
 from bot.language import Language
@@ -69,6 +70,10 @@ async def chat_page(request: Request) -> FileResponse:
 @router.post("/api/chat")
 async def chat(body: ChatIn, request: Request, response: Response) -> dict[str, Any]:
     relay: Relay = request.app.state.relay
+    settings: Settings = request.app.state.settings
+    if body.sender is None:  # a program with an API key is not limited by its address
+        limit = throttle.per_address("chat", settings.gateway.chat_per_address_per_minute)
+        await throttle.within(request, limit, language=body.set_language or lang.from_hint(body.language))
     resident = await identity.resident_of(request, named=body.sender)
     outcome = await relay.handle(
         Inbound(
@@ -91,6 +96,10 @@ async def pending(
     sender: Annotated[str | None, Query(min_length=1, max_length=128, pattern=SENDER_PATTERN)] = None,
 ) -> dict[str, Any]:
     relay: Relay = request.app.state.relay
+    settings: Settings = request.app.state.settings
+    if sender is None:
+        limit = throttle.per_address("pending", settings.gateway.pending_per_address_per_minute)
+        await throttle.within(request, limit)
     if sender is None and request.headers.get("sec-fetch-site", "same-origin") not in SAME_ORIGIN:
         # Another site's link or image carries the cookie (SameSite=Lax lets top-level GETs
         # through): it must not mark the resident's messages as delivered.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.channels.web import throttle
+from bot.config import Settings
 from bot.scams import service
 
 router = APIRouter()
@@ -28,6 +31,9 @@ class ScamCheckIn(BaseModel):
 
 
 @router.post("/api/scam-check")
-def scam_check(body: ScamCheckIn) -> dict[str, Any]:
+async def scam_check(body: ScamCheckIn, request: Request) -> dict[str, Any]:
     """Risk, score, likely fraud type, warning signs quoted (defanged) from the text, and advice."""
-    return service.check(body.text).as_api()
+    settings: Settings = request.app.state.settings
+    limit = throttle.per_address("scam_check", settings.gateway.scam_check_per_address_per_minute)
+    await throttle.within(request, limit)
+    return (await asyncio.to_thread(service.check, body.text)).as_api()

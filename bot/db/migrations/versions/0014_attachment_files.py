@@ -4,7 +4,7 @@ Files of earlier installations stay under var/attachments/ until `shuoshi attach
 moves them in (docs/operations.md, "Upgrading").
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from bot.db.types import utcnow
 
 revision: str = "0014"
-down_revision: str | None = "0012"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
