@@ -49,13 +49,21 @@ HAPPENING_NOW += [
         "fraud_cs",
         Language.ENGLISH,
     ),
-    ("I got a text saying I won a car but I have to pay the tax first to claim it", "fraud_phishing", Language.ENGLISH),
+    (
+        "I got a text saying I won a car but I have to pay the tax first to claim it",
+        "fraud_phishing",
+        Language.ENGLISH,
+    ),
     (
         "My nephew messaged me on WeChat from a new number asking me to send 10,000 to his friend's account",
         "fraud_boss",
         Language.ENGLISH,
     ),
-    ("a woman I met online wants me to put money into a crypto platform she uses", "fraud_romance", Language.ENGLISH),
+    (
+        "a woman I met online wants me to put money into a crypto platform she uses",
+        "fraud_romance",
+        Language.ENGLISH,
+    ),
 ]
 
 
