@@ -20,7 +20,7 @@ from bot.scams import model, rules
 HIGH = 0.6
 MEDIUM = 0.35
 # Below this calibrated score a text is plainly ordinary, whatever words it shares with scams.
-PLAINLY_ORDINARY = 0.05
+PLAINLY_ORDINARY = 0.1
 MAX_FLAGS = 6
 QUOTE_MAX = 28
 
