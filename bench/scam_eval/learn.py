@@ -12,8 +12,10 @@ What is fitted on what, so that nothing is tuned on test:
 - the TF-IDF + logistic-regression model: on the train split of the sources whose licence allows
   a derived work in this Apache-2.0 project (real.SOURCES[...].ships) and on the project's own
   messages of two thirds of their development split (bench/scam_eval/messages_*.yml);
-- the calibration (how model and rules combine into one probability) and the two risk
-  thresholds: on the dev split of every source and a third of the own messages' development split;
+- the calibration (how model and rules combine into one probability) and the risk thresholds: on
+  the dev split of the same licence-clean sources and a third of the own messages' development
+  split. The research-only sources (zh_sms_calls, zh_chat_ocr, en_smishtank) feed nothing that
+  ships: their dev and test splits are only measured;
 - test is only read to report. Fixed seed throughout.
 """
 
@@ -34,9 +36,11 @@ from bot.scams import model, rules, service
 SEED = 42
 MAX_FEATURES = 40_000
 C = 4.0
-TARGET_FPR = 0.04  # chosen on dev with a margin under the 0.05 target
+TARGET_FPR = 0.045  # the issue allows 0.05 overall and on marketing; a small margin under it
 HIGH_FPR = 0.01
+MARKETING = frozenset({"marketing_or_notice", "advertising", "ordinary_marketing"})
 OWN_SHARE = 0.15
+LAYER_C = 100.0  # nearly unregularised (C=1 was tried: more false positives on real Chinese SMS)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ def _own(split: str) -> list[Item]:
 
 
 def dataset(data: real.Path) -> dict[str, list[Item]]:
-    """train (shipping sources + own dev), dev (real), test (real), own_test, research_train."""
+    """pool (what ships is fitted on: licence-clean train and dev, own development split), dev and
+    test (real, every source), own_test, research_pool (every source; never shipped)."""
     out: dict[str, list[Item]] = defaultdict(list)
     for key, rows in real.load(data).items():
         for example, split in rows:
@@ -74,7 +79,11 @@ def dataset(data: real.Path) -> dict[str, list[Item]]:
                 out[split].append(item)
     out["train"].extend(_own("train"))
     out["research_train"].extend(_own("train"))
-    out["calibrate"] = out["dev"] + _own("dev")
+    # Only licence-clean data decides what ships: the model, the calibration and the thresholds.
+    own_dev = _own("train") + _own("dev")
+    out["pool"] = [i for i in out["train"] if i.source != "own"]
+    out["pool"] += [i for i in out["dev"] if real.SOURCES[i.source].ships] + own_dev
+    out["research_pool"] = [i for i in out["research_train"] if i.source != "own"] + out["dev"] + own_dev
     out["own_test"] = _own("test")
     return out
 
@@ -109,20 +118,29 @@ def export(vectorizer, classifier, combine: dict[str, float], info: dict[str, ob
     )
 
 
-def calibrate(trained: model.ScamModel, dev: list[Item]) -> dict[str, float]:
-    """Fits how margin and rules combine into a probability, and picks the thresholds, on dev."""
+def _inputs(margin: float, rule_score: float, english: bool) -> list[float]:
+    """model.ScamModel.inputs for a margin already computed (out of fold), without the bias."""
+    e = float(english)
+    return [margin, rule_score, float(rule_score == 0.0), e, e * margin, e * rule_score]
+
+
+def calibrate(items: list[Item], margins: list[float]) -> dict[str, float]:
+    """Fits how margin and rules combine into a probability, and picks the thresholds, from
+    out-of-fold margins: each item scored by a model that never saw it."""
+    import math
+
     from sklearn.linear_model import LogisticRegression
 
-    margins = [trained.margin(_normalised(i.text)) for i in dev]
-    rule_scores = [_rule_score(i.text) for i in dev]
-    labels = [i.scam for i in dev]
-    x = [trained.inputs(_normalised(i.text), r)[:-1] for i, r in zip(dev, rule_scores, strict=True)]
+    rule_scores = [_rule_score(i.text) for i in items]
+    english = [model.is_english(_normalised(i.text)) for i in items]
+    labels = [i.scam for i in items]
+    x = [_inputs(m, r, e) for m, r, e in zip(margins, rule_scores, english, strict=True)]
     # The own messages are few and short, the public ones many and long: weighted so that the own
-    # set counts for a third of the fit, or the layer would calibrate for the public sets alone.
-    own = sum(i.source == "own" for i in dev)
-    weight = OWN_SHARE * (len(dev) - own) / max(own, 1) / (1 - OWN_SHARE)
-    weights = [weight if i.source == "own" else 1.0 for i in dev]
-    joint = LogisticRegression(C=100.0, max_iter=5000).fit(x, labels, sample_weight=weights)
+    # set counts for a share of the fit, or the layer would calibrate for the public sets alone.
+    own = sum(i.source == "own" for i in items)
+    weight = OWN_SHARE * (len(items) - own) / max(own, 1) / (1 - OWN_SHARE)
+    weights = [weight if i.source == "own" else 1.0 for i in items]
+    joint = LogisticRegression(C=LAYER_C, max_iter=5000).fit(x, labels, sample_weight=weights)
     alone = LogisticRegression(C=100.0, max_iter=2000).fit(
         [[m] for m in margins], labels, sample_weight=weights
     )
@@ -130,22 +148,34 @@ def calibrate(trained: model.ScamModel, dev: list[Item]) -> dict[str, float]:
     combine["bias"] = float(joint.intercept_[0])
     combine["model_alone_a"] = float(alone.coef_[0][0])
     combine["model_alone_b"] = float(alone.intercept_[0])
-    scored = model.ScamModel(trained.idf, trained.coef, trained.intercept, combine, trained.info)
-    scores = [scored.score(_normalised(i.text), r) for i, r in zip(dev, rule_scores, strict=True)]
-    combine["medium"] = _threshold(dev, scores, TARGET_FPR)
-    combine["high"] = max(_threshold(dev, scores, HIGH_FPR), combine["medium"])
+    w = [combine[name] for name in model.COMBINE_INPUTS[:-1]]
+    scores = [
+        1.0 / (1.0 + math.exp(-(sum(a * b for a, b in zip(w, row, strict=True)) + combine["bias"])))
+        for row in x
+    ]
+    # One pair of thresholds, the strictest that keeps every group of ordinary messages (all and
+    # marketing, in Chinese and in English) within the budget. Per-script pairs were tried: the
+    # own Chinese ordinary messages are too few and too plain to set a Chinese pair on their own
+    # (on real Chinese marketing SMS it then flagged a fifth).
+    groups = [
+        [(i, v) for i, v, e in zip(items, scores, english, strict=True) if e == lang]
+        for lang in (False, True)
+    ]
+    combine["medium"] = max(_threshold([i for i, _ in g], [v for _, v in g], TARGET_FPR) for g in groups)
+    combine["high"] = max(
+        max(_threshold([i for i, _ in g], [v for _, v in g], HIGH_FPR) for g in groups), combine["medium"]
+    )
     return combine
 
 
 def _threshold(items: list[Item], scores: list[float], fpr: float) -> float:
-    """The lowest threshold at which no group of ordinary messages (each source's, and marketing
-    overall) is flagged more often than `fpr` on these items."""
+    """The lowest threshold at which neither the ordinary messages as a whole nor the marketing
+    ones among them are flagged more often than `fpr` on these items (the issue's two limits)."""
     groups: dict[str, list[float]] = defaultdict(list)
     for item, score in zip(items, scores, strict=True):
         if not item.scam:
-            groups[item.source].append(score)
             groups["all"].append(score)
-            if item.kind in {"marketing_or_notice", "advertising"}:
+            if item.kind in MARKETING:
                 groups["marketing"].append(score)
     needed = 0.0
     for values in groups.values():
@@ -230,7 +260,7 @@ def measure(items: list[Item]) -> tuple[dict[str, Tally], dict[str, Tally], list
         by_source["all"].add(item, result, baseline)
         if item.scam:
             by_type[item.fraud_type or f"untyped ({item.source})"].add(item, result, baseline)
-        elif item.kind in {"marketing_or_notice", "advertising"}:
+        elif item.kind in MARKETING:
             by_source["marketing SMS (zh + en)"].add(item, result, baseline)
     return by_source, by_type, latencies
 
@@ -275,22 +305,37 @@ def tables(items: list[Item], title: str) -> str:
     return "\n".join(lines)
 
 
-def train(data: real.Path, *, research: bool = False) -> model.ScamModel:
-    """Fits and calibrates the model. `research` trains on every source's train split instead,
-    licence or not: a measure of what more data would do, never written where the app reads it."""
+FOLDS = 5
+
+
+def train(data: real.Path, *, research: bool = False, without: tuple[str, ...] = ()) -> model.ScamModel:
+    """Fits and calibrates the model on every licence-clean message outside test: the train and
+    dev splits of the shipping sources and the own development split. The calibration layer and
+    the thresholds are fitted on out-of-fold margins (5 folds, fixed seed), so they see how the
+    model scores texts it was not trained on, and the model that ships is then fitted on all of
+    it. `research` uses every source, licence or not: a measure of what more data would do,
+    never written where the app reads it."""
+    from sklearn.model_selection import StratifiedKFold
+
     sets = dataset(data)
-    chosen = sets["research_train" if research else "train"]
+    chosen = [i for i in sets["research_pool" if research else "pool"] if i.source not in without]
     random.Random(SEED).shuffle(chosen)  # noqa: S311  (a fixed shuffle)
+    margins = [0.0] * len(chosen)
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    for fit_idx, held_idx in folds.split(chosen, [i.scam for i in chosen]):
+        vectorizer, classifier = fit_model([chosen[k] for k in fit_idx])
+        held = vectorizer.transform([_normalised(chosen[k].text) for k in held_idx])
+        for k, m in zip(held_idx, classifier.decision_function(held), strict=True):
+            margins[k] = float(m)
     vectorizer, classifier = fit_model(chosen)
     info: dict[str, object] = {
         "trained_on": sorted({i.source for i in chosen}),
         "train_size": len(chosen),
-        "calibrated_on": "dev split of " + ", ".join(sorted(real.SOURCES)) + " and a third of own dev",
+        "calibrated_on": f"{FOLDS}-fold out-of-fold margins of the same messages",
         "seed": SEED,
     }
-    bare = export(vectorizer, classifier, {}, info)
-    combine = calibrate(bare, sets["calibrate"])
-    trained = model.ScamModel(bare.idf, bare.coef, bare.intercept, combine, info)
+    combine = calibrate(chosen, margins)
+    trained = export(vectorizer, classifier, combine, info)
     if research:
         print(f"research model (not written): {info} {combine}")
         return trained
@@ -308,13 +353,20 @@ def main() -> None:
     parser.add_argument("--split", choices=["dev", "test"], default="test")
     parser.add_argument("--misses", type=int, default=0)
     parser.add_argument("--research", action="store_true", help="measure a model trained on every source")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        choices=sorted(real.SOURCES),
+        help="leave a source out of training (e.g. if its licence turns out not to allow it)",
+    )
     args = parser.parse_args()
     data = real.data_dir(args.data)
     if args.research:
         research_model = train(data, research=True)
         model.shipped = lambda: research_model  # type: ignore[assignment]  # for this run only
     elif args.train:
-        train(data)
+        train(data, without=tuple(args.without))
     sets = dataset(data)
     if args.misses:
         rng = random.Random(SEED)  # noqa: S311

@@ -9,6 +9,9 @@ clone (or a bare mirror) of each repository at the pinned commit:
     python -m bench.scam_eval.real populate --git-dir ChangMianRen/Telecom_Fraud_Texts_5=/path/to/clone ...
     python -m bench.scam_eval.real populate --clone      # git clone from github.com into a temp folder
 
+A bare mirror under `--mirrors DIR` (default /work/.mirror, laid out `<owner>+<name>/repo`, as the
+search tool's `fetch` leaves them) is used before cloning.
+
 The split of every source is committed in `splits.json` as the ids of its dev and test messages
 (an id is a hash of the cleaned text, so the file says nothing of the texts); everything else is
 train. `python -m bench.scam_eval.real split` writes it once, with a fixed seed; it is never
@@ -59,8 +62,9 @@ SOURCES: dict[str, Source] = {
             "ChangMianRen/Telecom_Fraud_Texts_5",
             "9526a1ee14a800045ee349156f667b6b9cfd9921",
             tuple(f"label0{n}-last.csv" for n in range(5)),
-            "GPL-3.0 file in the repository, README: research use by universities and institutes "
-            "only, no commercial use",
+            "LICENSE file: GPL-3.0 (added at ae1a19c); README (at 9526a1e): only for scientific "
+            "research by universities and research institutes, no commercial use, cite the paper. "
+            "Evaluation only, never committed or shipped",
             False,
             "Chinese SMS and phone-scam scripts in four fraud types (police/government, loans, "
             "customer service, boss or acquaintance) and ordinary, mostly marketing, SMS "
@@ -71,7 +75,8 @@ SOURCES: dict[str, Source] = {
             "Zhao-Rigel/ChatFraudRecognizer",
             "df69a251448d7ea9ed32a96c9fe60a33541ef850",
             ("data.txt",),
-            "none stated (all rights reserved): evaluation only",
+            "none: no LICENSE file and no licence statement in the README at df69a25 (all rights "
+            "reserved). Evaluation only, never committed or shipped",
             False,
             "Chinese chat screenshots (WeChat/QQ) turned to text by OCR, fraud or not",
         ),
@@ -80,8 +85,10 @@ SOURCES: dict[str, Source] = {
             "MarazMia/SMISH_DT",
             "7e4b3ef14ae219434dfd49e26e0743721d03674f",
             ("Dataset/Mendeley_Dataset_5971.csv",),
-            "CC BY 4.0 (Mishra & Soni, 'SMS Phishing Dataset for Machine Learning and Pattern "
-            "Recognition', Mendeley Data, doi:10.17632/f45bkkt8pr.1; SMISH_DT carries the original file)",
+            "CC BY 4.0 as this project recorded it, NOT confirmed from the source: the stored copy of "
+            "its Mendeley Data page (Mishra & Soni, 'SMS Phishing Dataset for Machine Learning and "
+            "Pattern Recognition', doi:10.17632/f45bkkt8pr.1) shows no licence line, and SMISH_DT (which "
+            "carries the original file) states no licence. Check the live page before a release",
             True,
             "English SMS: ham, spam (advertising) and smishing, text taken from screenshots",
         ),
@@ -90,7 +97,7 @@ SOURCES: dict[str, Source] = {
             "MarazMia/SMISH_DT",
             "7e4b3ef14ae219434dfd49e26e0743721d03674f",
             ("Dataset/smishtank.csv",),
-            "none stated for the data (Timko & Rahman, CODASPY 2024): evaluation only",
+            "none: SMISH_DT states no licence for it (Timko & Rahman, CODASPY 2024). Evaluation only",
             False,
             "English smishing reported by the public to smishtank.com (scams only)",
         ),
@@ -353,12 +360,26 @@ def load(data: Path, *, sources: list[str] | None = None) -> dict[str, list[tupl
 # -- populate ----------------------------------------------------------------------------------
 
 
-def populate(data: Path, git_dirs: dict[str, str], clone: bool) -> None:
+DEFAULT_MIRRORS = Path("/work/.mirror")
+
+
+def _mirror(mirrors: Path, repo: str, commit: str) -> str | None:
+    """A local bare mirror of the repository that holds the pinned commit, if there is one."""
+    git_dir = mirrors / repo.replace("/", "+") / "repo"
+    if not git_dir.is_dir():
+        return None
+    found = subprocess.run(
+        ["git", "--git-dir", str(git_dir), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True
+    )
+    return str(git_dir) if found.returncode == 0 else None
+
+
+def populate(data: Path, git_dirs: dict[str, str], clone: bool, mirrors: Path = DEFAULT_MIRRORS) -> None:
     for repo in sorted({s.repo for s in SOURCES.values()}):
         paths = sorted({p for s in SOURCES.values() if s.repo == repo for p in s.paths})
         commit = next(s.commit for s in SOURCES.values() if s.repo == repo)
         with tempfile.TemporaryDirectory() as tmp:
-            git_dir = git_dirs.get(repo)
+            git_dir = git_dirs.get(repo) or _mirror(mirrors, repo, commit)
             if git_dir is None:
                 if not clone:
                     print(f"skipped {repo}: give --git-dir {repo}=PATH or --clone", file=sys.stderr)
@@ -387,10 +408,13 @@ def main() -> None:
     )
     parser.add_argument("--git-dir", action="append", default=[], help="OWNER/NAME=PATH of a clone or mirror")
     parser.add_argument("--clone", action="store_true", help="git clone missing repositories from GitHub")
+    parser.add_argument(
+        "--mirrors", default=str(DEFAULT_MIRRORS), help="bare mirrors <owner>+<name>/repo, used first"
+    )
     args = parser.parse_args()
     data = data_dir(args.data)
     if args.command == "populate":
-        populate(data, dict(item.split("=", 1) for item in args.git_dir), args.clone)
+        populate(data, dict(item.split("=", 1) for item in args.git_dir), args.clone, Path(args.mirrors))
         return
     splits = committed_splits()
     for key in SOURCES:

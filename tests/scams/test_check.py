@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.scam_eval import real
 from bench.scam_eval import run as scam_eval
 from bot.language import Language
 from bot.scams import model, rules
@@ -112,6 +113,16 @@ def test_the_shipped_model_file_loads_and_is_small() -> None:
     assert model.MODEL_PATH.stat().st_size < 3_000_000
     assert {"medium", "high"} <= set(trained.combine)
     assert 0 < trained.combine["medium"] <= trained.combine["high"] < 1
+
+
+def test_the_shipped_model_was_fitted_only_on_sources_whose_licence_lets_it_ship() -> None:
+    trained = model.shipped()
+    allowed = {key for key, source in real.SOURCES.items() if source.ships} | {"own"}
+
+    assert trained is not None
+    assert set(trained.info["trained_on"]) <= allowed  # type: ignore[arg-type]
+    research_only = [key for key, source in real.SOURCES.items() if not source.ships]
+    assert not any(key in str(trained.info["calibrated_on"]) for key in research_only)
 
 
 # Written for this test, in the style of messages the model never saw.
