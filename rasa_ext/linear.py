@@ -112,6 +112,10 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         self._weights = weights
         self._bias = bias
         self._responses = responses or {}
+        # Features × labels, row-compressed once: multiplying by `weights.T` converted the whole
+        # matrix (CSC to CSR) on every message, the largest single cost of a turn in Rasa
+        # (docs/understanding.md, "CPU per turn").
+        self._by_feature = None if weights is None else weights.T.tocsr()
 
     @classmethod
     def create(
@@ -179,6 +183,7 @@ class LinearClassifier(GraphComponent, IntentClassifier):
         weights = np.asarray(model.coef_, dtype=np.float32)
         weights[np.abs(weights) < float(self._config["prune_below"])] = 0.0
         self._weights = scipy.sparse.csr_matrix(weights)
+        self._by_feature = self._weights.T.tocsr()
         self._bias = np.asarray(model.intercept_, dtype=np.float32)
         self._labels = [str(label) for label in model.classes_]
         self._responses = {
@@ -207,9 +212,10 @@ class LinearClassifier(GraphComponent, IntentClassifier):
 
     def _probabilities(self, message: Message) -> np.ndarray | None:
         features = self._features(message)
-        if features is None or self._weights is None or self._bias is None:
+        if features is None or self._by_feature is None or self._bias is None:
             return None
-        scores = np.asarray((features @ self._weights.T).todense()).ravel() + self._bias
+        row = scipy.sparse.csr_matrix(features)
+        scores = np.asarray((row @ self._by_feature).toarray()).ravel() + self._bias
         return softmax(scores, float(self._config["temperature"]))
 
     def _intents(self, probabilities: np.ndarray) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -439,3 +439,40 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
     # Without the gateway's context, or with a malformed one, nothing changes.
     assert result["no_context"]["intent"] == "faq"
     assert result["forged_metadata"]["intent"] == "faq"
+
+
+EVENT_TYPES_SCRIPT = r"""
+import json
+from rasa.shared.core.events import Event, UserUttered, SlotSet, ActionExecuted, BotUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
+original = Event.resolve_by_type
+import rasa_ext.relay_channel  # loading the channel applies the speed-ups
+assert Event.resolve_by_type is not original, "not applied"
+names = sorted({cls.type_name for cls in all_subclasses(Event)})
+same = [name for name in names if Event.resolve_by_type(name) is original(name)]
+again = [name for name in names if Event.resolve_by_type(name) is original(name)]  # from the cache
+unknown = []
+try:
+    Event.resolve_by_type("no_such_event")
+except ValueError as error:
+    unknown.append(str(error))
+unknown.append(Event.resolve_by_type("no_such_event", SlotSet) is SlotSet)
+unknown.append(Event.resolve_by_type("topic") is None)
+events = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+          SlotSet("language", "en"), BotUttered("hello")]
+dumped = [e.as_dict() for e in events]
+back = [Event.from_parameters(d).as_dict() for d in dumped]
+print(json.dumps({"names": len(names), "same": len(same), "again": len(again), "unknown": unknown,
+                  "round_trip": back == dumped}))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_event_types_from_the_tracker_store_resolve_to_the_classes_rasa_picks() -> None:
+    found = in_rasa(EVENT_TYPES_SCRIPT)
+    assert found["names"] > 20
+    assert found["same"] == found["again"] == found["names"]
+    assert found["unknown"][0].startswith("Unknown event name 'no_such_event'")
+    assert found["unknown"][1:] == [True, True]
+    assert found["round_trip"] is True
