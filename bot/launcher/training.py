@@ -29,7 +29,9 @@ def fingerprint(project_dir: Path) -> str:
         root = project_dir / name
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:
-            if "__pycache__" in path.parts:
+            inside = path.relative_to(project_dir).parts
+            # Caches (__pycache__, ruff's .ruff_cache) are no input: linting must not force a retrain.
+            if "__pycache__" in inside or any(part.startswith(".") for part in inside):
                 continue
             digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")

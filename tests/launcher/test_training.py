@@ -35,6 +35,17 @@ def test_fingerprint_ignores_files_outside_the_inputs(tmp_path: Path) -> None:
     assert fingerprint(project) == before
 
 
+def test_fingerprint_ignores_caches_inside_the_inputs(tmp_path: Path) -> None:
+    """ruff (make lint) writes rasa_ext/.ruff_cache: that must not force a retraining."""
+    project = _copy_inputs(tmp_path)
+    before = fingerprint(project)
+    (project / "rasa_ext" / ".ruff_cache" / "0.9").mkdir(parents=True)
+    (project / "rasa_ext" / ".ruff_cache" / "0.9" / "123").write_bytes(b"cache")
+    (project / "rasa_ext" / "__pycache__").mkdir(exist_ok=True)
+    (project / "rasa_ext" / "__pycache__" / "x.pyc").write_bytes(b"pyc")
+    assert fingerprint(project) == before
+
+
 def test_a_model_with_a_stale_fingerprint_is_not_current(tmp_path: Path) -> None:
     project = _copy_inputs(tmp_path)
     settings = Settings(project_dir=project, var_dir=tmp_path / "var")
