@@ -196,3 +196,17 @@ def test_the_images_install_the_hash_locked_requirements() -> None:
 
     assert "--require-hashes -r requirements/app.lock" in app and "--no-deps ." in app
     assert "--require-hashes -r requirements/rasa.lock" in rasa
+
+
+def test_compose_keeps_rasa_the_action_server_and_the_database_on_an_internal_network() -> None:
+    """Issue #20 item 4: only the gateways reach Rasa and the action server, and those have no
+    route out and publish no port."""
+    compose = _compose()
+    assert compose["networks"]["backend"]["internal"] is True
+    services = compose["services"]
+    for name in ("actions", "rasa-0", "rasa-1", "postgres", "migrate"):
+        assert services[name]["networks"] == ["backend"], name
+        assert "ports" not in services[name], name
+    for name in ("gateway-0", "gateway-1"):
+        assert set(services[name]["networks"]) == {"default", "backend"}
+    assert "backend" not in services["balancer"]["networks"]
