@@ -87,7 +87,7 @@ def staff_headers(stack: Stack) -> dict[str, str]:
             password="a long password 1",
             role=StaffRole.SUPERVISOR,
         )
-        return {"Authorization": f"Bearer {auth.issue_token(session=session, staff=supervisor)}"}
+        return {"Authorization": f"Bearer {auth.issue_token(session=session, staff=supervisor, by=None, days=1)}"}
 
 
 def say(wechat: FakeWeChat, openid: str, text: str, quiet: float = 0.8) -> str:
