@@ -87,7 +87,8 @@ def staff_headers(stack: Stack) -> dict[str, str]:
             password="a long password 1",
             role=StaffRole.SUPERVISOR,
         )
-        return {"Authorization": f"Bearer {auth.issue_token(session=session, staff=supervisor, by=None, days=1)}"}
+        token = auth.issue_token(session=session, staff=supervisor, by=None, days=1)
+        return {"Authorization": f"Bearer {token}"}
 
 
 def say(wechat: FakeWeChat, openid: str, text: str, quiet: float = 0.8) -> str:
