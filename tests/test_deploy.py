@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,16 @@ def test_compose_keeps_rasa_the_action_server_and_the_database_on_an_internal_ne
     for name in ("gateway-0", "gateway-1"):
         assert set(services[name]["networks"]) == {"default", "backend"}
     assert "backend" not in services["balancer"]["networks"]
+
+
+def test_the_compose_file_follows_the_compose_specification() -> None:
+    """What `docker compose config` would check first, offline: deploy/compose.yaml against the
+    Compose Specification's own schema (deploy/schema/). A misspelt key is refused."""
+    import jsonschema
+
+    schema = json.loads((DEPLOY / "schema" / "compose-spec.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    compose = _compose()
+    assert [error.message for error in validator.iter_errors(compose)] == []
+    compose["services"]["gateway-0"]["helthcheck"] = compose["services"]["gateway-0"].pop("healthcheck")
+    assert not validator.is_valid(compose)
