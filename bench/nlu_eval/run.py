@@ -108,9 +108,7 @@ def rasa_scores(results: Path) -> dict:
         "intent_acc": intent.get("accuracy"),
         "response_f1": response["macro avg"]["f1-score"],
         "response_acc": response.get("accuracy"),
-        "intent_confused": [
-            (e["intent"], e["intent_prediction"]["name"]) for e in intent_errors
-        ],
+        "intent_confused": [(e["intent"], e["intent_prediction"]["name"]) for e in intent_errors],
         "response_confused": [
             (e["intent_response_key_target"], e["intent_response_key_prediction"]["name"])
             for e in response_errors
@@ -175,7 +173,8 @@ def report(rows: list[tuple[int, dict, dict]], sizes: tuple[int, int, int, int])
     lines = [
         f"Held-out splits: {test_n} test / {train_n} training examples each, {labels} labels "
         f"({faq_test} test examples of the `faq` retrieval intent); seeds "
-        + ", ".join(str(seed) for seed, _, _ in rows) + ".",
+        + ", ".join(str(seed) for seed, _, _ in rows)
+        + ".",
         "",
         "| split seed | Rasa intent macro-F1 | baseline intent macro-F1 | Rasa answer macro-F1 "
         "| baseline answer macro-F1 |",
@@ -225,10 +224,32 @@ def prepare(out: Path, share: float, seed: int) -> tuple[dict, dict, tuple[int, 
 
 def train_and_test(config: Path, out: Path) -> dict:
     model = out / "models" / "eval.tar.gz"
-    rasa("train", "nlu", "--config", str(config), "--domain", "domain", "--nlu", str(out / "train.yml"),
-         "--out", str(model.parent), "--fixed-model-name", "eval")
-    rasa("test", "nlu", "--model", str(model), "--nlu", str(out / "test.yml"),
-         "--out", str(out / "results"), "--no-plot", "--successes")
+    rasa(
+        "train",
+        "nlu",
+        "--config",
+        str(config),
+        "--domain",
+        "domain",
+        "--nlu",
+        str(out / "train.yml"),
+        "--out",
+        str(model.parent),
+        "--fixed-model-name",
+        "eval",
+    )
+    rasa(
+        "test",
+        "nlu",
+        "--model",
+        str(model),
+        "--nlu",
+        str(out / "test.yml"),
+        "--out",
+        str(out / "results"),
+        "--no-plot",
+        "--successes",
+    )
     return rasa_scores(out / "results")
 
 
@@ -240,7 +261,8 @@ def main() -> int:
     parser.add_argument("--config", default="config.yml")
     parser.add_argument("--split-only", action="store_true")
     parser.add_argument(
-        "--baseline-only", action="store_true",
+        "--baseline-only",
+        action="store_true",
         help="only the TF-IDF baseline (seconds, no training): a quick check while writing phrasings",
     )
     args = parser.parse_args()

@@ -329,6 +329,8 @@ def test_the_case_page_says_when_the_resident_blocked_the_bot(
     page = client.get(f"/console/cases/{number}").text
 
     assert "无法送达" in page and "群众已屏蔽机器人" in page
+
+
 def test_staff_open_a_file_the_resident_sent_from_any_gateway(
     console_settings: Settings, open_case: Callable[..., str], add_staff: Callable[..., str], tmp_path: Path
 ) -> None:

@@ -21,7 +21,7 @@ def test_elder_mode_shortens_a_knowledge_answer_and_the_intake_questions_in_chin
     assert "长辈模式打开了" in texts(stack.chat(sender, text="打开长辈模式"))
 
     answer = stack.chat(sender, text="让我把钱转到安全账户")
-    assert "没有什么\"安全账户\"" in texts(answer)
+    assert '没有什么"安全账户"' in texts(answer)
     assert "真相：" not in texts(answer) and "来源：" not in texts(answer)  # the normal answer's parts
     assert "找工作人员" in titles(answer)
 
