@@ -472,7 +472,15 @@ def main(argv: list[str] | None = None) -> int:
         var_dir=var_dir,
         rasa={"port": free_port()},
         actions={"port": free_port()},
-        gateway={"port": free_port(), "rate_limit_per_minute": 10_000},
+        # Every simulated resident comes from 127.0.0.1: the per-address limits (one address, many
+        # people, as behind a NAT) are lifted like the per-resident one, or they measure the limit.
+        gateway={
+            "port": free_port(),
+            "rate_limit_per_minute": 10_000,
+            "chat_per_address_per_minute": 1_000_000,
+            "pending_per_address_per_minute": 1_000_000,
+            "scam_check_per_address_per_minute": 1_000_000,
+        },
         database={"url": args.database_url},
         dispatcher={"enabled": False},
         telegram=telegram,
