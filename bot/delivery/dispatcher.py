@@ -19,7 +19,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -42,6 +42,7 @@ from bot.followups import service as followups
 from bot.outbox import budget
 from bot.outbox import service as outbox
 from bot.outbox.enums import OutboxStatus
+from bot.outbox.errors import Undeliverable
 from bot.outbox.models import OutboxItem
 from bot.residents import reach
 from bot.residents.enums import Channel
@@ -75,11 +76,6 @@ class WindowedChannel(Protocol):
     async def deliver_unprompted(
         self, openid: str, replies: list[Reply], *, elder_mode: bool, language: str, kind: str
     ) -> str: ...
-
-
-class Undeliverable(Exception):
-    """No way to reach the resident with this item; trying again will not help (the text says
-    why, for staff)."""
 
 
 @dataclass
@@ -258,35 +254,33 @@ class Dispatcher:
             return _Outcome.retry(str(error))
         if item.channel is Channel.WEB:
             return _Outcome("awaiting_pickup", replies=raw)
+        send = self._sender(item)
+        if send is None:
+            return _Outcome.retry(f"no way to deliver on {item.channel.value} from this gateway")
+        replies = self._relay.render(
+            raw, channel=item.channel.value, sender=item.recipient, language=item.language
+        )
+        try:
+            await send(replies)
+        except ResidentUnreachable:  # blocked: marked unreachable at once, never retried
+            return _Outcome.unreachable()
+        except Undeliverable as error:  # e.g. WeChat outside 48 hours with no template
+            return _Outcome("failed", replies=raw, error=str(error)[:1000])
+        except Exception as error:  # any other refusal: retried with backoff, then failed
+            return _Outcome.retry(f"{type(error).__name__}: {error}")
+        return _Outcome("sent", replies=raw)
+
+    def _sender(self, item: _Claimed) -> Callable[[list[Reply]], Awaitable[object]] | None:
+        """How this gateway sends the item unprompted, if it can."""
         if item.channel is Channel.TELEGRAM and self._telegram is not None:
-            replies = self._relay.render(
-                raw, channel=item.channel.value, sender=item.recipient, language=item.language
-            )
-            try:
-                await self._telegram.deliver(int(item.recipient), replies, elder_mode=item.elder_mode)
-            except ResidentUnreachable:  # blocked: marked unreachable at once, never retried
-                return _Outcome.unreachable()
-            except Exception as error:  # any other refusal: retried with backoff, then failed
-                return _Outcome.retry(f"{type(error).__name__}: {error}")
-            return _Outcome("sent", replies=raw)
+            telegram = self._telegram
+            return lambda replies: telegram.deliver(int(item.recipient), replies, elder_mode=item.elder_mode)
         if item.channel is Channel.WECHAT and self._wechat is not None:
-            replies = self._relay.render(
-                raw, channel=item.channel.value, sender=item.recipient, language=item.language
+            wechat = self._wechat
+            return lambda replies: wechat.deliver_unprompted(
+                item.recipient, replies, elder_mode=item.elder_mode, language=item.language, kind=item.kind
             )
-            try:
-                await self._wechat.deliver_unprompted(
-                    item.recipient,
-                    replies,
-                    elder_mode=item.elder_mode,
-                    language=item.language,
-                    kind=item.kind,
-                )
-            except Undeliverable as error:
-                return _Outcome("failed", replies=raw, error=str(error)[:1000])
-            except Exception as error:
-                return _Outcome.retry(f"{type(error).__name__}: {error}")
-            return _Outcome("sent", replies=raw)
-        return _Outcome.retry(f"no way to deliver on {item.channel.value} from this gateway")
+        return None
 
     async def _render(self, item: _Claimed) -> list[dict[str, Any]]:
         if "replies" in item.body:

@@ -17,7 +17,9 @@ from bot.db import migrate
 from bot.db.session import session_scope
 from bot.launcher.processes import Service, all_services, gateway_service, stop_all, wait_until_ready
 from bot.launcher.training import ensure_model
-from bot.staff import api_keys
+from bot.staff import api_keys, auth
+from bot.staff import service as staff_accounts
+from bot.staff.enums import StaffRole
 
 
 def free_port() -> int:
@@ -141,6 +143,16 @@ class Stack:
                 if button["title"] == title:
                     return self.chat(sender, payload=button["payload"])
         raise AssertionError(f"no button {title!r} in {reply}")
+
+
+def supervisor_headers(settings: Settings, username: str) -> dict[str, str]:
+    """A new supervisor's bearer token for /api/staff, as request headers."""
+    with session_scope(settings) as session:
+        supervisor = staff_accounts.create(
+            session=session, username=username, password="a long password 1", role=StaffRole.SUPERVISOR
+        )
+        token = auth.issue_token(session=session, staff=supervisor, by=None, days=1)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def texts(reply: dict[str, Any]) -> str:

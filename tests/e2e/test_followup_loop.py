@@ -16,10 +16,7 @@ from bot.config import TelegramSettings
 from bot.db.session import session_scope
 from bot.launcher.processes import Service
 from bot.residents import service as residents
-from bot.staff import auth
-from bot.staff import service as staff_accounts
-from bot.staff.enums import StaffRole
-from tests.e2e.stack import Stack, texts
+from tests.e2e.stack import Stack, supervisor_headers, texts
 from tests.fakes.telegram_api import FakeTelegram
 
 pytestmark = pytest.mark.e2e
@@ -28,16 +25,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def staff_api(stack: Stack) -> dict[str, str]:
     """A supervisor's bearer token for /api/staff."""
-    with session_scope(stack.settings) as session:
-        supervisor = staff_accounts.create(
-            session=session,
-            username="loop.supervisor",
-            password="a long password 1",
-            role=StaffRole.SUPERVISOR,
-        )
-        return {
-            "Authorization": f"Bearer {auth.issue_token(session=session, staff=supervisor, by=None, days=1)}"
-        }
+    return supervisor_headers(stack.settings, "loop.supervisor")
 
 
 def resolve_through_the_staff_api(stack: Stack, headers: dict[str, str], number: str) -> None:

@@ -29,10 +29,7 @@ from bot.residents import service as residents
 from bot.residents.enums import Channel
 from bot.residents.models import ChannelIdentity
 from bot.scams import alerts
-from bot.staff import auth
-from bot.staff import service as staff_accounts
-from bot.staff.enums import StaffRole
-from tests.e2e.stack import Stack
+from tests.e2e.stack import Stack, supervisor_headers
 from tests.fakes.wechat_api import AES_KEY, APP_ID, APP_SECRET, TOKEN, FakeWeChat
 
 pytestmark = pytest.mark.e2e
@@ -80,15 +77,7 @@ def openid(wechat: FakeWeChat) -> str:
 
 @pytest.fixture(scope="module")
 def staff_headers(stack: Stack) -> dict[str, str]:
-    with session_scope(stack.settings) as session:
-        supervisor = staff_accounts.create(
-            session=session,
-            username="wechat.supervisor",
-            password="a long password 1",
-            role=StaffRole.SUPERVISOR,
-        )
-        token = auth.issue_token(session=session, staff=supervisor, by=None, days=1)
-        return {"Authorization": f"Bearer {token}"}
+    return supervisor_headers(stack.settings, "wechat.supervisor")
 
 
 def say(wechat: FakeWeChat, openid: str, text: str, quiet: float = 0.8) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.outbox.errors import Undeliverable
 
-class ResidentUnreachable(Exception):
+
+class ResidentUnreachable(Undeliverable):
     """Telegram refused with 403 Forbidden: the resident blocked the bot (or left Telegram).
 
     The identity is already marked unreachable (bot.residents.reach) when this is raised; retrying

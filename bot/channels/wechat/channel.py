@@ -30,8 +30,8 @@ from bot.config import Settings
 from bot.conversation.relay import Inbound, InvalidMessage, Outcome, Relay, Reply
 from bot.db.clock import db_now
 from bot.db.session import session_scope
-from bot.delivery.dispatcher import Undeliverable
 from bot.language import Language
+from bot.outbox.errors import Undeliverable
 from bot.residents import reach
 from bot.residents import service as residents
 from bot.residents.enums import Channel, UnreachableReason
