@@ -7,6 +7,7 @@ fresh clone runs without any configuration.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import secrets
@@ -397,14 +398,21 @@ _SECRET_NAMES = (
 def _stored_secrets(var_dir: Path) -> dict[str, str]:
     path = var_dir / "secrets.json"
     stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
-    missing = [name for name in _SECRET_NAMES if name not in stored]
-    if missing:
-        stored.update({name: secrets.token_urlsafe(32) for name in missing})
-        var_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(stored, indent=2))
-        tmp.chmod(0o600)
-        tmp.replace(path)
+    if all(name in stored for name in _SECRET_NAMES):
+        return stored
+    # Processes that start at once (two migrate jobs, the launcher's children) take turns, so they
+    # all end up with the same secrets: the first writes them, the others read what it wrote.
+    var_dir.mkdir(parents=True, exist_ok=True)
+    with open(var_dir / "secrets.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stored = json.loads(path.read_text()) if path.exists() else {}
+        missing = [name for name in _SECRET_NAMES if name not in stored]
+        if missing:
+            stored.update({name: secrets.token_urlsafe(32) for name in missing})
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(stored, indent=2))
+            tmp.chmod(0o600)
+            tmp.replace(path)
     return stored
 
 

@@ -1,6 +1,9 @@
 """Settings: nested environment variables and secrets generated once into var/."""
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,32 @@ def test_secrets_are_generated_once_and_kept(tmp_path: Path) -> None:
     assert len(first.secret("relay_secret")) >= 32
     assert first.secret("relay_secret") != first.secret("rasa_token")
     assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0
+
+
+def test_processes_starting_at_once_all_get_the_same_secrets(tmp_path: Path) -> None:
+    """Two migrate jobs, or the launcher's children, started together on a new var/ (one of
+    them used to fail renaming the other's half-written file, or keep secrets no one else had)."""
+    var, go = tmp_path / "var", tmp_path / "go"
+    program = (
+        "import sys, time; from pathlib import Path; from bot.config import Settings\n"
+        "Path(sys.argv[2] + '.' + sys.argv[3]).touch()\n"
+        "while not Path(sys.argv[2]).exists(): time.sleep(0.001)\n"
+        "print(Settings(var_dir=Path(sys.argv[1])).with_secrets().secret('payload_key'))"
+    )
+    jobs = [
+        subprocess.Popen(
+            [sys.executable, "-c", program, str(var), str(go), str(n)], stdout=subprocess.PIPE, text=True
+        )
+        for n in range(8)
+    ]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("go.*"))) < len(jobs) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    go.touch()  # all at once
+    keys = {job.communicate(timeout=120)[0].strip() for job in jobs}
+    assert all(job.returncode == 0 for job in jobs)
+    stored = json.loads((var / "secrets.json").read_text())
+    assert keys == {stored["payload_key"]}
 
 
 def test_a_given_secret_wins_over_the_generated_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
