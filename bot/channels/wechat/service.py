@@ -59,11 +59,18 @@ def token_or_lease(*, session: Session, app_id: str, holder: str) -> TokenState:
     expires = _aware(row.expires_at)
     if row.token and expires is not None and expires - EARLY > now:
         return TokenState(row.token, lease_taken=False)
+    # The lease is taken only while there is still no good token: another gateway may have
+    # stored one since the row was read (PostgreSQL re-reads the row for the update's condition).
     taken = session.execute(
         update(WeChatAccessToken)
         .where(
             WeChatAccessToken.app_id == app_id,
             or_(WeChatAccessToken.lease_until.is_(None), WeChatAccessToken.lease_until < now),
+            or_(
+                WeChatAccessToken.token.is_(None),
+                WeChatAccessToken.expires_at.is_(None),
+                WeChatAccessToken.expires_at <= now + EARLY,
+            ),
         )
         .values(lease_holder=holder, lease_until=now + LEASE)
         .execution_options(synchronize_session=False)
