@@ -53,10 +53,13 @@ class ProfileError(Exception):
 
 def load_profile(settings: Settings) -> DistrictProfile:
     """The district profile the settings point to (read once per file)."""
-    path = settings.district.profile or BUNDLED_PROFILE
-    if not path.is_absolute():
-        path = settings.project_dir / path
-    return _load(path.resolve())
+    return _load(_resolved(settings.district.profile or BUNDLED_PROFILE, settings.project_dir))
+
+
+@cache
+def _resolved(path: Path, project_dir: Path) -> Path:
+    # Every store session reads the profile: resolving the path (a system call per part) once.
+    return (path if path.is_absolute() else project_dir / path).resolve()
 
 
 @cache
