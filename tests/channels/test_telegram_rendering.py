@@ -33,6 +33,40 @@ def test_buttons_go_under_the_last_piece_only() -> None:
     assert [m.keyboard is not None for m in out] == [False, True]
 
 
+def test_a_turns_plain_replies_run_into_the_message_with_the_buttons() -> None:
+    turn = [
+        Reply(text="已登记，编号 DT-JF-2026-000001。"),
+        Reply(text="工作人员会在 3 个工作日内联系您。"),
+        Reply(text="还有什么可以帮您？", buttons=(Button("没有了", "/a~1"),)),
+        Reply(text="（这一条在按钮之后，单独发）"),
+    ]
+    out = messages(turn, elder_mode=False)
+    assert [m.text for m in out] == [
+        "已登记，编号 DT-JF-2026-000001。\n\n工作人员会在 3 个工作日内联系您。\n\n还有什么可以帮您？",
+        "（这一条在按钮之后，单独发）",
+    ]
+    assert [m.keyboard is not None for m in out] == [True, False]
+
+
+def test_buttons_without_text_go_under_the_text_before_them() -> None:
+    out = messages([Reply(text="请选择："), Reply(buttons=(Button("好", "/a~x"),))], elder_mode=False)
+    assert [(m.text, m.keyboard is not None) for m in out] == [("请选择：", True)]
+
+
+def test_replies_are_not_joined_past_the_length_limit_nor_in_elder_mode() -> None:
+    long = [Reply(text="说" * (MAX_TEXT - 10)), Reply(text="再说二十个字" * 4)]
+    assert len(messages(long, elder_mode=False)) == 2
+    short = [Reply(text="第一条"), Reply(text="第二条")]
+    assert [m.text for m in messages(short, elder_mode=True)] == ["第一条", "第二条"]
+    assert [m.text for m in messages(short, elder_mode=False)] == ["第一条\n\n第二条"]
+
+
+def test_the_phone_question_is_not_joined_to_what_follows() -> None:
+    turn = [Reply(text="请留个电话", custom={"ask": "phone"}), Reply(text="也可以直接输入号码")]
+    out = messages(turn, elder_mode=False)
+    assert len(out) == 2 and isinstance(out[0].keyboard, ReplyKeyboardMarkup)
+
+
 def test_short_buttons_pair_up_and_elder_mode_puts_one_per_row() -> None:
     buttons = (Button("是", "/a~1"), Button("否", "/b~2"), Button("我想找工作人员", "/c~3"))
     normal = keyboard(buttons, elder_mode=False)
