@@ -32,12 +32,31 @@ _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z][a-z']+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-COMBINE_INPUTS = ("model", "rules", "no_rule", "english", "english_model", "english_rules", "bias")
+# A sender's 【signature】 and opt-out line ("回复TD退订", "reply STOP"): the public sets had them
+# removed from one side of the label only (real.py), and a scammer can fake them, so the model
+# judges a text without them.
+_SIGNATURE = re.compile(r"【[^】]{1,20}】")
+_OPT_OUT = re.compile(
+    r"[^，,。！!；;~\n]*(退订|拒收|取消订阅)[^，,。！!；;~\n]*[，,。！!；;~]?"
+    r"|(reply|text|txt|send)\s+(stop|end|unsub(scribe)?)\b[^.!\n]{0,40}[.!]?"
+    r"|to (unsubscribe|opt[ -]?out)[^.!\n]{0,40}[.!]?"
+)
+COMBINE_INPUTS = (
+    "model",
+    "rules",
+    "no_rule",
+    "english",
+    "english_model",
+    "english_rules",
+    "bias",
+)
 
 
 def prepare(text: str) -> str:
-    """The text as the model reads it: links out, every number written 0, spaces collapsed.
+    """The text as the model reads it: the sender's signature and opt-out line out, links out,
+    every number written 0, spaces collapsed.
     `text` is already normalised as the rules read it (Simplified, half-width, lower case)."""
+    text = _OPT_OUT.sub(" ", _SIGNATURE.sub(" ", text))
     return _SPACE.sub(" ", _DIGITS.sub("0", _LINK.sub(" ", text))).strip()
 
 

@@ -166,17 +166,32 @@ REASSURING = re.compile(
 )
 REASSURING_FACTOR = 0.35
 
-# An operator's or a shop's own promotion (thanks for your loyalty, a package, data, a discount):
-# the most common ordinary message that still talks of money, links and prizes. It lowers the
-# score unless a strong sign of fraud stands beside it.
+# An operator's or a shop's own promotion (thanks for your loyalty, a package, data, a discount,
+# points to redeem, a coupon, a show flat): the most common ordinary message that still talks of
+# money, links and prizes. What it offers, not its 【sender】 signature or opt-out line (a fake one
+# costs a scammer nothing). Two or more of these lower the rules' score unless a strong sign of
+# fraud stands beside them, and how many there are is an input of the calibration layer
+# (`promotion`), fitted like the rest on licence-clean data.
 PROMOTION = re.compile(
-    r"感谢您(一直以来)?(对|的)|回馈|答谢|优惠活动|促销|特惠|套餐|流量|话费|营业厅|会员日|折起|包邮|满\d*减|上新|新品|旗舰店|专柜|"
-    r"我们(很高兴|特别|特地|隆重|诚挚)|(特别|特地|隆重)推出|(活动|优惠)(即将|正在|火热)|名额有限|先到先得|详情(请)?(咨询|致电|点击|登录|关注)|"
-    r"门店|到店|店庆|周年庆|大促|秒杀|抢购|预售|团购|开业|欢迎(光临|选购|咨询|致电)|敬请(关注|光临)|"
+    r"感谢您(一直以来)?(对|的)|回馈|答谢|酬宾|感恩|优惠|促销|特惠|特价|折扣|打折|折起|[0-9八九七六五]折|折上折|半价|买一送一|买.送.|"
+    r"满\d*(元)?(减|送|赠)|套餐|流量|话费|营业厅|会员|积分|兑换|优惠券|代金券|礼券|购物卡|红包|券|包邮|上新|新品|新款|旗舰店|专柜|专场|"
+    r"门店|到店|进店|店内|本店|店庆|周年庆|大促|秒杀|抢购|预售|团购|开业|开盘|楼盘|售楼|样板间|首付|房源|户型|"
+    r"欢迎(光临|选购|咨询|致电|莅临|前来)|敬请(关注|光临)|期待您的(光临|到来)|莅临|选购|热销|爆款|年货|"
+    r"我们(很高兴|特别|特地|隆重|诚挚)|(特别|特地|隆重)推出|(活动|优惠)(即将|正在|火热)|活动(期间|时间|详情|地址)|名额有限|先到先得|数量有限|"
+    r"详(情)?(请)?(咨询|致电|询|见)|"
     r"\b(sale|% off|discount|offer ends|new collection|opening hours|store|shop now|free delivery|membership points)\b",
     re.IGNORECASE,
 )
 PROMOTION_FACTOR = 0.45
+PROMOTION_CAP = 4
+
+
+def promotion(text: str) -> float:
+    """How much the (normalised) text reads as a shop's or an operator's promotion: the distinct
+    promotional phrases in it, up to PROMOTION_CAP, as a share of that cap (0..1)."""
+    return min(len({m.group(0) for m in PROMOTION.finditer(text)}), PROMOTION_CAP) / PROMOTION_CAP
+
+
 STRONG_SIGNS = frozenset({"safe_account", "code_request", "screen_share", "secrecy", "card_details"})
 
 
@@ -791,7 +806,7 @@ def evaluate(text: str, *, has_link: bool = False) -> RuleResult:
     )
     if reassured:
         score *= REASSURING_FACTOR
-    if len(PROMOTION.findall(text)) >= 2 and not any(hit.sign.key in STRONG_SIGNS for hit in hits):
+    if promotion(text) >= 2 / PROMOTION_CAP and not any(hit.sign.key in STRONG_SIGNS for hit in hits):
         score *= PROMOTION_FACTOR
     return RuleResult(
         score=score,

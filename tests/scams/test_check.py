@@ -319,3 +319,51 @@ def test_a_resident_s_own_words_about_alerts_and_guardian_codes_do_not_read_as_p
 )
 def test_a_sender_s_opt_out_line_still_reads_as_pasted(text: str) -> None:
     assert looks_like_pasted_message(text)
+
+
+# Written for this test: long promotions of the kind the model alone used to flag, without the
+# 【sender】 signature and opt-out line (a pasted or forwarded message often has neither).
+PLAIN_PROMOTIONS = [
+    "尊敬的用户，感谢您一直以来对我们的支持与信任！为回馈老用户，本月办理88元套餐即送10GB流量和30元话费，"
+    "活动期间到营业厅办理还可参加抽奖，详情请咨询营业厅或登录官方APP。",
+    "亲爱的会员，周年庆火热进行中！全场新品8折起，满300减50，积分可兑换精美礼品，"
+    "欢迎光临门店选购，数量有限先到先得。",
+    "您好，城东新盘样板间今日开放，首付20万起，老带新成交送购物卡，欢迎莅临售楼处参观，详询置业顾问。",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_PROMOTIONS)
+def test_an_ordinary_promotion_without_its_signature_stays_low(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is Risk.LOW
+    assert result.fraud_type is None
+
+
+# Scams dressed as offers: the strong signs (a code, a safe account) or the rules' own evidence
+# still flag them, promotional words or not.
+DRESSED_AS_OFFERS = [
+    "尊敬的会员，感恩回馈活动：您的积分可兑换888元现金，请把收到的验证码告诉客服，我们马上为您办理兑换。",
+    "亲爱的用户，优惠活动最后一天！您的账户涉嫌异常，请将资金转到安全账户，活动期间免手续费，详询客服。",
+    "恭喜您被抽中为幸运会员，领取iPhone大奖前需先交手续费和保证金500元，名额有限，立即转账到指定账户。",
+]
+
+
+@pytest.mark.parametrize("text", DRESSED_AS_OFFERS)
+def test_a_scam_dressed_as_an_offer_is_still_flagged(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is not Risk.LOW
+    assert result.red_flags
+
+
+def test_the_model_reads_a_message_without_its_signature_and_opt_out_line() -> None:
+    bare = "您的话费券已到账，登录官方app领取"
+
+    assert model.prepare(f"【某某移动】{bare}，回复td退订") == model.prepare(f"{bare}，")
+    assert model.prepare("your order has shipped. reply stop to opt out") == "your order has shipped."
+
+
+def test_promotion_counts_distinct_promotional_phrases() -> None:
+    assert rules.promotion("晚上回家吃饭吗") == 0.0
+    assert rules.promotion("周年庆全场8折起，满300减50，积分兑换礼品，欢迎光临") == 1.0
