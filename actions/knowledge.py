@@ -106,6 +106,25 @@ class ActionFaqDidYouMean(Action):
         return []
 
 
+class ActionOutOfScope(Action):
+    """Something the assistant does not cover: "I can't help with that", unless the message shows
+    danger ("我刚吃了一瓶安眠药" can read as chatter to the classifier) or a scam happening now."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        if say_danger_first(dispatcher, tracker):
+            return []
+        warned = warn_of_scam_now(dispatcher, tracker)
+        if warned is not None:
+            return warned
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
 class ActionFaqPick(Action):
     """An answer chosen by a button (`/faq_pick{"faq_key":"..."}`)."""
 

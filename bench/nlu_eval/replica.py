@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument("--seeds", default="42,1")
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--chars-weight", type=float, default=2.0)
-    parser.add_argument("--max-ngram", type=int, default=4)
+    parser.add_argument("--max-ngram", type=int, default=2)  # config.yml's
     parser.add_argument("--temperature", type=float, default=6.0)
     parser.add_argument("--analyzer", default="char_wb")
     parser.add_argument("--threshold", type=float, default=0.55)

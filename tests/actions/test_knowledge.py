@@ -270,6 +270,22 @@ def test_danger_is_answered_instead_of_did_you_mean() -> None:
     assert [message["response"] for message in messages] == ["utter_danger_self_harm"]
 
 
+def test_danger_is_answered_instead_of_out_of_scope() -> None:
+    tracker = saved(parse_data("我刚吃了一瓶安眠药", [("law_debt", 0.1)], intent="out_of_scope"))
+
+    messages = run(actions.ActionOutOfScope(), tracker)
+
+    assert [message["response"] for message in messages] == ["utter_danger_self_harm"]
+
+
+def test_chatter_the_assistant_does_not_cover_gets_the_out_of_scope_reply() -> None:
+    tracker = saved(parse_data("明天会不会下雨", [("law_debt", 0.1)], intent="out_of_scope"))
+
+    messages = run(actions.ActionOutOfScope(), tracker)
+
+    assert [message["response"] for message in messages] == ["utter_out_of_scope"]
+
+
 def test_danger_written_in_traditional_chinese_is_read_from_what_the_resident_wrote() -> None:
     latest = parse_data("他喝酒就打我", [("law_dv", 0.9)])
     latest["metadata"] = {"text_as_written": "他喝酒就打我", "language": "zh-Hant"}
