@@ -38,6 +38,10 @@ step "pytest"
 if [ -z "${SHUOSHI_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1; then
   export SHUOSHI_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 fi
-.venv/bin/pytest "$@"
+# Two workers (SHUOSHI_TEST_WORKERS; 0 runs in this process), each test file on one of them: most
+# of the end-to-end tests wait on Rasa or on a restart, and the other worker uses that time. Each
+# worker that runs end-to-end tests starts its own installation (about 1.2 GB) on free ports; the
+# model is the one trained above.
+.venv/bin/pytest -n "${SHUOSHI_TEST_WORKERS:-2}" --dist loadfile "$@"
 
 echo "make test took $(( $(date +%s) - started )) s"

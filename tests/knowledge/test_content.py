@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
@@ -21,10 +22,13 @@ ALLOWED_HOTLINES = {"110", "96110", "12345", "12348", "12315", "12333", "122"}
 MAX_PAYLOAD_BYTES = 48
 
 
+@functools.cache
 def _domain() -> dict:
+    """Parsed once for the module (read only: no test changes it)."""
     return yaml.safe_load((ROOT / "domain" / "knowledge_answers.yml").read_text(encoding="utf-8"))
 
 
+@functools.cache
 def _nlu_examples(*, generated: bool = True, written: bool = True) -> dict[str, list[str]]:
     """Examples by label: the generated file's, the hand-written files', or (default) both."""
     examples: dict[str, list[str]] = {}
@@ -194,8 +198,9 @@ def test_the_elder_variations_are_generated_per_language_with_the_same_buttons(k
 
 def test_the_detail_behind_more_has_no_elder_variation() -> None:
     # A resident who pressed "tell me more" asked for the whole text.
+    responses = _domain()["responses"]
     for key in content.answers():
-        assert len(_domain()["responses"][f"utter_more_{key}"]) == 2
+        assert len(responses[f"utter_more_{key}"]) == 2
 
 
 def test_an_answer_without_an_elder_text_gets_the_two_plain_variations() -> None:
