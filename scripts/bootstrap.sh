@@ -34,18 +34,23 @@ find_python() {
 # uv_command → a uv to run: the one on PATH, or one installed from PyPI into .tools/uv.
 uv_command() {
   if command -v uv >/dev/null 2>&1; then command -v uv; return 0; fi
-  local tools=.tools/uv base
-  if [ ! -x "$tools/bin/uv" ]; then
-    base=$(command -v python3 || true)
-    [ -n "$base" ] || { say "there is no python3 to install uv with (apt-get install python3 python3-venv)"; return 1; }
-    say "installing uv from PyPI into $tools (it installs the missing Python)"
-    rm -rf "$tools"
-    if ! { "$base" -m venv "$tools" >&2 && pip_quiet "$tools/bin/pip" install --quiet uv >&2; }; then
-      say "could not install uv from PyPI: this needs the network (and, on Debian/Ubuntu, python3-venv:"
-      say "  apt-get install python3-venv)"
-      return 1
+  local tools=.tools/uv
+  mkdir -p .tools
+  # Both venvs are set up at once: the first to need uv installs it, the other waits for it.
+  (
+    flock 9 2>/dev/null || true
+    if [ ! -x "$tools/bin/uv" ]; then
+      base=$(command -v python3 || true)
+      [ -n "$base" ] || { say "there is no python3 to install uv with (apt-get install python3 python3-venv)"; exit 1; }
+      say "installing uv from PyPI into $tools (it installs the missing Python)"
+      rm -rf "$tools"
+      if ! { "$base" -m venv "$tools" >&2 && pip_quiet "$tools/bin/pip" install --quiet uv >&2; }; then
+        say "could not install uv from PyPI: this needs the network (and, on Debian/Ubuntu, python3-venv:"
+        say "  apt-get install python3-venv)"
+        exit 1
+      fi
     fi
-  fi
+  ) 9>.tools/.install-lock || return 1
   echo "$tools/bin/uv"
 }
 
@@ -122,6 +127,8 @@ fi
 
 # Hash-locked installs. A lock older than its inputs (a dependency added without `make lock`)
 # is not used: the inputs are installed unlocked, with a warning, and `make test` fails on it.
+# The two venvs are installed at the same time (unpacking and compiling keep one core busy each).
+(
 if lock_is_current requirements/rasa.lock rasa; then
   ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.lock)" \
     .venv-rasa/bin/pip install --quiet --require-hashes -r requirements/rasa.lock
@@ -130,6 +137,8 @@ else
   ensure_venv .venv-rasa 3.10 "$(stamp_of requirements/rasa.txt)" \
     .venv-rasa/bin/pip install --quiet -r requirements/rasa.txt
 fi
+) &
+local rasa_setup=$!
 if lock_is_current requirements/dev.lock dev; then
   ensure_venv .venv 3.11 "$(stamp_of requirements/dev.lock pyproject.toml)" \
     bash -c '.venv/bin/pip install --quiet --require-hashes -r requirements/dev.lock &&
@@ -139,6 +148,7 @@ else
   ensure_venv .venv 3.11 "$(stamp_of pyproject.toml)" \
     .venv/bin/pip install --quiet -e '.[dev]'
 fi
+wait "$rasa_setup" || die "setting up .venv-rasa failed; see the messages above"
 }
 
 # Sourced (tests/test_bootstrap.py), it only defines the functions.

@@ -1,36 +1,57 @@
 #!/usr/bin/env bash
-# The whole suite, as `make test` and CI run it: train once, validate the Rasa data, run the Rasa
-# test stories, lint, then pytest (unit, store on SQLite and PostgreSQL, end to end).
+# The whole suite, as `make test` and CI run it: train once (validating the Rasa data, linting and
+# checking the deployment files meanwhile), run the Rasa test stories, then pytest (unit, store on
+# SQLite and PostgreSQL, end to end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 started=$(date +%s)
 
+# Training keeps one core busy; the checks that do not need the model run beside it on the
+# other (their output is shown after the training's, in this order).
+mkdir -p var/checks
+rm -f var/checks/*
+checks() {
+  local rc=0
+  {
+    .venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories \
+      --fail-on-warnings >var/checks/validate.raw 2>&1 || rc=1
+    grep -v -e DeprecationWarning -e declare_namespace -e 'import pkg_resources' -e xla_computation -e '^  ' \
+      var/checks/validate.raw || true
+    [ "$rc" -eq 0 ] || echo "rasa data validate failed"
+  } >var/checks/validate.log 2>&1
+  echo "$rc" >var/checks/validate.rc
+  rc=0
+  { .venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/lint-imports; } >var/checks/lint.log 2>&1 || rc=1
+  echo "$rc" >var/checks/lint.rc
+  rc=0
+  bash scripts/check-deploy.sh >var/checks/deploy.log 2>&1 || rc=1
+  echo "$rc" >var/checks/deploy.rc
+}
+checks &
+checking=$!
+
 step "Rasa model (trained only if its inputs changed)"
 .venv/bin/shuoshi train
+wait "$checking" || true
 
-step "rasa data validate"
-mkdir -p var
-validated=0
-.venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories --fail-on-warnings \
-  >var/validate.log 2>&1 || validated=$?
-grep -v -e DeprecationWarning -e declare_namespace -e 'import pkg_resources' -e xla_computation -e '^  ' var/validate.log || true
-[ "$validated" -eq 0 ] || { echo "rasa data validate failed"; exit 1; }
+failed=0
+show() {  # step title, check name
+  step "$1"
+  cat "var/checks/$2.log" 2>/dev/null || true
+  [ "$(cat "var/checks/$2.rc" 2>/dev/null || echo 1)" -eq 0 ] || { echo "FAILED: $1"; failed=1; }
+}
+show "rasa data validate" validate
+show "ruff, mypy and the layer contract (lint-imports)" lint
+show "deployment files (Kubernetes schemas; docker compose config and image builds where docker works)" deploy
+[ "$failed" -eq 0 ] || exit 1
 
 step "Rasa test stories (tests/rasa)"
 rm -rf var/rasa-test
 .venv-rasa/bin/rasa test core --model models/shuoshi.tar.gz --stories tests/rasa --fail-on-prediction-errors \
   --out var/rasa-test/core >var/rasa-test.log 2>&1 || { tail -40 var/rasa-test.log; echo "Rasa test stories failed (var/rasa-test/core)"; exit 1; }
 grep -E "Correct:|Failed stories|Accuracy" var/rasa-test.log | head -5 || true
-
-step "ruff, mypy and the layer contract (lint-imports)"
-.venv/bin/ruff check .
-.venv/bin/mypy
-.venv/bin/lint-imports
-
-step "deployment files (Kubernetes schemas; docker compose config and image builds where docker works)"
-bash scripts/check-deploy.sh
 
 step "pytest"
 # The store tests also run on PostgreSQL when this machine's server answers (a throwaway
