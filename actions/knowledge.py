@@ -64,6 +64,14 @@ def offer_choices(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     dispatcher.utter_message(response="utter_faq_did_you_mean", buttons=[*buttons, _human_button(lang)])
 
 
+def _urgent_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]] | None:
+    """A danger to life first, then a scam happening now: if the message shows either, what was
+    said about it ends the turn (the events to return); None if neither."""
+    if say_danger_first(dispatcher, tracker):
+        return []
+    return warn_of_scam_now(dispatcher, tracker)
+
+
 class ActionFaqAnswer(Action):
     """The answer the ResponseSelector chose, if it is sure enough; otherwise 'did you mean'."""
 
@@ -73,12 +81,9 @@ class ActionFaqAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if say_danger_first(dispatcher, tracker):
-            return []
-        # A scam happening now comes after a danger to life and before the answer.
-        warned = warn_of_scam_now(dispatcher, tracker)
-        if warned is not None:
-            return warned
+        urgent = _urgent_first(dispatcher, tracker)
+        if urgent is not None:
+            return urgent
         choice = ranking.selected(tracker.latest_message)
         if choice and content.answer(choice.key) and choice.confidence >= ranking.ANSWER_MIN_CONFIDENCE:
             say_answer(dispatcher, f"{ranking.ANSWER_PREFIX}{choice.key}")
@@ -96,12 +101,9 @@ class ActionFaqDidYouMean(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if say_danger_first(dispatcher, tracker):
-            return []
-        # A scam happening now comes after a danger to life and before the choices.
-        warned = warn_of_scam_now(dispatcher, tracker)
-        if warned is not None:
-            return warned
+        urgent = _urgent_first(dispatcher, tracker)
+        if urgent is not None:
+            return urgent
         offer_choices(dispatcher, tracker)
         return []
 
@@ -116,11 +118,9 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        if say_danger_first(dispatcher, tracker):
-            return []
-        warned = warn_of_scam_now(dispatcher, tracker)
-        if warned is not None:
-            return warned
+        urgent = _urgent_first(dispatcher, tracker)
+        if urgent is not None:
+            return urgent
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 
