@@ -1,4 +1,5 @@
-"""The gateway alone refuses an oversized body before any route, store or Rasa sees it."""
+"""What the gateway decides alone, with no Rasa behind it: an oversized body, malformed JSON and a
+forged button payload are refused by name."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from bot.app import MAX_BODY_BYTES, create_app
 from bot.config import Settings
+from bot.db import migrate
 from tests.e2e.stack import free_port
 
 
@@ -16,6 +18,7 @@ def gateway(tmp_path: Path) -> TestClient:
     settings = Settings(
         var_dir=tmp_path, rasa={"instances": [nobody]}, dispatcher={"enabled": False}
     ).with_secrets()
+    migrate.upgrade(settings)
     return TestClient(create_app(settings))
 
 
@@ -39,3 +42,23 @@ def test_a_content_length_that_is_not_a_number_is_refused(tmp_path: Path) -> Non
             headers={"content-type": "application/json", "content-length": "-1"},
         )
         assert response.status_code == 413
+
+
+def test_malformed_json_gets_a_json_error_naming_the_problem(tmp_path: Path) -> None:
+    with gateway(tmp_path) as client:
+        cut_short = '{"text": "你好"'.encode()
+        response = client.post("/api/chat", content=cut_short, headers={"content-type": "application/json"})
+        assert response.status_code == 422
+        assert "json" in response.text.lower()
+
+
+def test_a_forged_button_payload_is_refused_before_rasa(tmp_path: Path) -> None:
+    with gateway(tmp_path) as client:
+        client.get("/")  # the page gives this browser its identity cookie
+        response = client.post(
+            "/api/chat",
+            json={"payload": '/confirm_delete_my_data{"x":1}~forged-signature'},
+            headers={"sec-fetch-site": "same-origin"},
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["error"] == "the button payload is not one the assistant sent"
