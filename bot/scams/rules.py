@@ -195,6 +195,16 @@ def promotion(text: str) -> float:
 STRONG_SIGNS = frozenset({"safe_account", "code_request", "screen_share", "secrecy", "card_details"})
 
 
+def against_promotion(hit: Hit) -> bool:
+    """A sign a shop's promotion does not carry: a strong one, a private contact (a refund through
+    someone's QQ), or phishing's own (points or a card "expiring", a link that wants details)."""
+    return (
+        hit.sign.key in STRONG_SIGNS
+        or hit.sign.key == "private_contact"
+        or hit.fraud_type == "fraud_phishing"
+    )
+
+
 def _type(
     key: str, zh: str, en: str, advice_zh: str, advice_en: str, signs: Iterable[tuple[str, str, str, float]]
 ) -> FraudType:
@@ -481,7 +491,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "说您的账户异常、被冻结或将被停用",
                 "says your account is locked, suspended or about to be closed",
-                r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期)|"
+                r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期|清零|作废)|"
                 r"(account|card|profile|access|mailbox|password|subscription).{0,20}(locked|suspended|restricted|disabled|on hold|compromised|blocked|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
                 0.5,
             ),
@@ -806,7 +816,7 @@ def evaluate(text: str, *, has_link: bool = False) -> RuleResult:
     )
     if reassured:
         score *= REASSURING_FACTOR
-    if promotion(text) >= 2 / PROMOTION_CAP and not any(hit.sign.key in STRONG_SIGNS for hit in hits):
+    if promotion(text) >= 2 / PROMOTION_CAP and not any(against_promotion(hit) for hit in hits):
         score *= PROMOTION_FACTOR
     return RuleResult(
         score=score,

@@ -27,7 +27,8 @@ PLAINLY_ORDINARY = 0.2
 # "relative in trouble" scripts and would leave the plainest of them at medium.
 DECISIVE_RULES = 0.95
 # A Chinese text that plainly reads as a shop's or an operator's promotion (at least three distinct
-# promotional phrases, rules.promotion), with no strong sign of fraud and little rule evidence, is
+# promotional phrases, rules.promotion), with no sign a promotion does not carry
+# (rules.against_promotion) and little rule evidence, is
 # not flagged on the model's word alone: the model learnt Chinese from few ordinary messages and
 # takes long "尊敬的用户，感谢您…" offers for scams. Its score is then held just under medium. Set by
 # judgement (docs/scams.md: checked on the research-only train split and the own development split).
@@ -313,7 +314,7 @@ def _plainly_promotion(normalised: str, result: rules.RuleResult, rule_score_: f
         not model.is_english(normalised)
         and rule_score_ < PROMOTION_GUARD_RULES
         and rules.promotion(normalised) >= PROMOTION_GUARD
-        and not any(hit.sign.key in rules.STRONG_SIGNS for hit in result.hits)
+        and not any(rules.against_promotion(hit) for hit in result.hits)
     )
 
 

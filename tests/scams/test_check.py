@@ -346,7 +346,20 @@ DRESSED_AS_OFFERS = [
     "尊敬的会员，感恩回馈活动：您的积分可兑换888元现金，请把收到的验证码告诉客服，我们马上为您办理兑换。",
     "亲爱的用户，优惠活动最后一天！您的账户涉嫌异常，请将资金转到安全账户，活动期间免手续费，详询客服。",
     "恭喜您被抽中为幸运会员，领取iPhone大奖前需先交手续费和保证金500元，名额有限，立即转账到指定账户。",
+    # Points "about to expire" and a link that wants the card: the points-redemption phishing SMS
+    # (a promotion's words are the bait; with only the strong signs exempt they read as low).
+    "【XX银行】您的信用卡积分10000分即将过期，点击 http://bank-jf.example 兑换礼品，需填写卡号及验证码",
+    "尊敬的客户，您的积分即将清零，请登录 http://jf-10086.example 兑换现金红包，逾期作废",
+    # A refund through someone's private QQ, with points on top.
+    "您好，您的快递丢失，我们将给您理赔，请加客服QQ 123456 办理退款，会员积分可兑换",
 ]
+
+# The real notice the phishing copies: no link to follow, nothing to fill in.
+POINTS_NOTICE = "尊敬的客户，您的积分将于12月31日清零，可登录营业厅APP兑换话费或礼品。"
+
+
+def test_a_real_points_notice_without_a_link_stays_low() -> None:
+    assert check(POINTS_NOTICE).risk is Risk.LOW
 
 
 @pytest.mark.parametrize("text", DRESSED_AS_OFFERS)
