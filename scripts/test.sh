@@ -12,22 +12,25 @@ started=$(date +%s)
 # other (their output is shown after the training's, in this order).
 mkdir -p var/checks
 rm -f var/checks/*
-checks() {
+check() {  # NAME COMMAND...: the command's output and exit status into var/checks/NAME.{log,rc}
+  local name=$1 rc=0
+  shift
+  "$@" >"var/checks/$name.log" 2>&1 || rc=$?
+  echo "$rc" >"var/checks/$name.rc"
+}
+validate_data() {  # Rasa's own warnings about its dependencies left out of what is shown
   local rc=0
-  {
-    .venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories \
-      --fail-on-warnings >var/checks/validate.raw 2>&1 || rc=1
-    grep -v -e DeprecationWarning -e declare_namespace -e 'import pkg_resources' -e xla_computation -e '^  ' \
-      var/checks/validate.raw || true
-    [ "$rc" -eq 0 ] || echo "rasa data validate failed"
-  } >var/checks/validate.log 2>&1
-  echo "$rc" >var/checks/validate.rc
-  rc=0
-  { .venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/lint-imports; } >var/checks/lint.log 2>&1 || rc=1
-  echo "$rc" >var/checks/lint.rc
-  rc=0
-  bash scripts/check-deploy.sh >var/checks/deploy.log 2>&1 || rc=1
-  echo "$rc" >var/checks/deploy.rc
+  .venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories \
+    --fail-on-warnings >var/checks/validate.raw 2>&1 || rc=$?
+  grep -v -e DeprecationWarning -e declare_namespace -e 'import pkg_resources' -e xla_computation -e '^  ' \
+    var/checks/validate.raw || true
+  return "$rc"
+}
+lint() { .venv/bin/ruff check . && .venv/bin/mypy && .venv/bin/lint-imports; }
+checks() {
+  check validate validate_data
+  check lint lint
+  check deploy bash scripts/check-deploy.sh
 }
 checks &
 checking=$!

@@ -169,9 +169,9 @@ REASSURING_FACTOR = 0.35
 # An operator's or a shop's own promotion (thanks for your loyalty, a package, data, a discount,
 # points to redeem, a coupon, a show flat): the most common ordinary message that still talks of
 # money, links and prizes. What it offers, not its 【sender】 signature or opt-out line (a fake one
-# costs a scammer nothing). Two or more of these lower the rules' score unless a strong sign of
-# fraud stands beside them, and how many there are is an input of the calibration layer
-# (`promotion`), fitted like the rest on licence-clean data.
+# costs a scammer nothing). Two or more of these lower the rules' score, and three or more keep the
+# model alone from flagging the text (service.PROMOTION_GUARD), unless a sign no promotion carries
+# stands beside them (`against_promotion`).
 PROMOTION = re.compile(
     r"感谢您(一直以来)?(对|的)|回馈|答谢|酬宾|感恩|优惠|促销|特惠|特价|折扣|打折|折起|[0-9八九七六五]折|折上折|半价|买一送一|买.送.|"
     r"满\d*(元)?(减|送|赠)|套餐|流量|话费|营业厅|会员|积分|兑换|优惠券|代金券|礼券|购物卡|红包|券|包邮|上新|新品|新款|旗舰店|专柜|专场|"

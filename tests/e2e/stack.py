@@ -6,8 +6,9 @@ from __future__ import annotations
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import yaml
@@ -143,6 +144,21 @@ class Stack:
                 if button["title"] == title:
                     return self.chat(sender, payload=button["payload"])
         raise AssertionError(f"no button {title!r} in {reply}")
+
+
+T = TypeVar("T")
+
+
+def eventually(probe: Callable[[], T], until: Callable[[T], bool], timeout: float = 10.0) -> T:
+    """What `probe` returns once `until` holds for it, or its last answer after `timeout` seconds
+    (the test's own assertions then say what is missing). For what arrives a moment after the
+    reply, such as the log lines the launcher copies into var/log/ as they come."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if until(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def supervisor_headers(settings: Settings, username: str) -> dict[str, str]:

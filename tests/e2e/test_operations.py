@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.stack import Stack
+from tests.e2e.stack import Stack, eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -51,17 +50,13 @@ def test_a_turns_request_id_is_on_the_gateway_and_action_server_lines(stack: Sta
     stack.chat("ops-trace-1", "我要登记一个纠纷")
     log_dir = stack.settings.var_dir / "log"
 
-    # The launcher copies each process's output into var/log/ as it comes: a line written just
-    # before the reply may reach the file a moment after it.
-    deadline = time.monotonic() + 10
-    while True:
+    def trace() -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
         gateway, action_server = json_lines(log_dir / "gateway.log"), json_lines(log_dir / "actions.log")
         turns = [line for line in gateway if line["msg"].startswith("turn on web")]
         request_id = turns[-1]["request_id"] if turns else None
-        actions = [line for line in action_server if line.get("request_id") == request_id]
-        if (turns and actions) or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
+        return turns, request_id, [line for line in action_server if line.get("request_id") == request_id]
+
+    turns, request_id, actions = eventually(trace, until=lambda found: bool(found[0] and found[2]))
 
     assert turns, "the gateway logged no turn"
     assert request_id is not None and len(request_id) == 16
