@@ -129,7 +129,7 @@ GENERAL: tuple[Sign, ...] = (
         "要求加私人微信、QQ或下载陌生APP",
         "asks you to add a private chat account or install an unknown app",
         r"加.{0,4}(微信|vx|v信|qq|企业微信)|添加.{0,6}(微信|qq|好友)|下载.{0,10}(app|软件|客户端)|"
-        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|(contact|message|text|chat with|reach) (us|me|our \w+) on (whatsapp|telegram|wechat|signal)|download (the|this|our) app|install (the|this|our) app",
+        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|(contact|message|text|chat with|reach) (us|me|our \w+) on (whatsapp|telegram|wechat|signal)|download (the|this|our) app|install (the|this|our) app|chat\.whatsapp\.com|wa\.me/|whatsapp://|t\.me/",
         0.3,
     ),
     _sign(
@@ -150,7 +150,7 @@ GENERAL: tuple[Sign, ...] = (
         "urgency",
         "催您马上办，不给时间核实",
         "pushes you to act at once, with no time to check",
-        r"立即|立刻|马上|尽快|赶紧|24小时内|今天之内|今日内|限时|逾期将|否则|过期作废|urgent|immediately|right now|within 24 hours|as soon as possible|asap",
+        r"立即|立刻|马上|尽快|赶紧|24小时内|今天之内|今日内|限时|逾期将|否则|过期作废|urgent|immediately|right now|within 24 hours|as soon as possible|asap|(immediate|urgent) action|action (is )?required|expir(es|ing) (soon|today|in \d+)|ends in \d+ (hours|minutes)",
         0.15,
     ),
 )
@@ -304,7 +304,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "投资群、理财群",
                 "an investment chat group",
-                r"(股票|投资|理财|炒股|交流)群|vip群|group chat.{0,20}(stock|invest)",
+                r"(股票|投资|理财|炒股|交流)群|vip群|group chat.{0,20}(stock|invest)|(btc|bitcoin|crypto|stock|investment|analysis|discussion|internal)\W{0,2} (analysis |discussion |sharing |information )*group",
                 0.35,
             ),
         ],
@@ -520,7 +520,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "说您的账户异常、被冻结或将被停用",
                 "says your account is locked, suspended or about to be closed",
                 r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期|清零|作废)|"
-                r"(account|card|debit|profile|access|mailbox|password|subscription|benefits?).{0,30}(locked|suspended|restricted|disabled|on hold|compromised|blocked|barred|frozen|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
+                r"(account|card|debit|profile|access|mailbox|password|subscription|benefits?).{0,30}(locked|suspended|restricted|disabled|on hold|compromised|blocked|barred|frozen|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|if (this|that|it) (wasn'?t|was not|is not|isn'?t) (you|made by you|attempted by you|authori[sz]ed)|if you (did ?n'?o?t|do not|don'?t) (make|made|authori[sz]e|perform|request|recogni[sz]e)|new (login|log-in|sign[- ]?in|ip address|device).{0,30}detected|(payment|charge|debit|purchase|transfer|pay) of [$£€]?\d[\d,.]* (has been|was|is) (made|charged|sent|on hold|pending)|(funds|payment|pay|benefits?|deposits?) (are |is )?(on hold|pending|failed|suspended)|failure in processing|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
                 0.5,
             ),
             (
@@ -534,21 +534,21 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "包裹无法投递、要补运费或改地址",
                 "a parcel that cannot be delivered until you pay or update the address",
                 r"(包裹|快递|快件|邮件).{0,16}(无法(投递|派送|配送)|地址(不详|有误|不完整)|滞留|退回|补(交|缴)|运费)|"
-                r"(package|parcel|shipment|delivery|item|usps|ups|fedex|dhl|royal mail|evri|hermes).{0,50}(undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
+                r"(package|p.ackage|parcel|shipment|shipping|delivery|deliveries|order\b|carrier|courier|item|usps|ups|fedex|dhl|royal mail|evri|hermes|post).{0,60}(stopped|missed you|rebook|address format|undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
                 0.55,
             ),
             (
                 "欠费、罚款、退税要在线处理",
                 "an unpaid toll, fine, bill or a tax refund to settle online",
                 r"(etc|高速|通行费|违章|罚款|税务|退税|电费|水费|话费).{0,14}(欠费|逾期|未缴|待缴|退还|退款|补缴|处理).{0,20}(链接|网址|点击|登录)|"
-                r"(unpaid|outstanding|overdue) (toll|bill|balance|invoice|fine|fee|charge)s?|toll (road|service|balance)|tax (refund|rebate|return)|refund (is )?(pending|due|available|of)|you are (eligible|entitled) (for|to) (a )?(refund|rebate|payment)",
+                r"(unpaid|outstanding|overdue) (toll|bill|balance|invoice|fine|fee|charge)s?|toll (road|service|balance)|tax (refund|rebate|return)|refund (is )?(pending|due|available|of)|you are (eligible|entitled) (for|to) (a )?(refund|rebate|payment)|(money|funds|\$[\d,.]+) (may be |is |are )?(owed|due) to you|we (may )?owe you|(eligible|entitled) for compensation|unclaimed (funds|money|property|rewards?)|over-?charged",
                 0.5,
             ),
             (
                 "说您中奖、被抽中，点链接领取",
                 "says you won or were chosen, and to claim through a link",
                 r"(中奖|抽中|获得|领取).{0,20}(点击|登录|链接|网址)|"
-                r"(won|winner|selected|chosen|awarded|eligible)\b.{0,60}(claim|collect|redeem|call|text|reply|visit|click)|claim (your|the) (prize|reward|gift|cash|voucher|bonus)|(free|complimentary) (gift|reward|voucher|prize)|gift ?card|(gift|reward|present|donation|bonus)\b.{0,30}\b(for|to) (you|u)\b|here'?s (a|an|our|your) .{0,25}(gift|reward|present)|(be|get|are) (awarded|compensated|rewarded)",
+                r"(won|winner|selected|chosen|awarded|eligible)\b.{0,60}(claim|collect|redeem|call|text|reply|visit|click)|claim (your|the) (prize|reward|gift|cash|voucher|bonus)|(free|complimentary) (gift|reward|voucher|prize)|gift ?card|(gift|reward|present|donation|bonus)\b.{0,30}\b(for|to) (you|u)\b|here'?s (a|an|our|your) .{0,25}(gift|reward|present)|(gift|reward|present) to (express|thank|show)|express our gratitude|(survey|questionnaire|inquiry)\b.{0,80}(reward|prize|gift|compensat|\$\d)|(reward|prize|gift|\$\d+)\b.{0,80}(survey|questionnaire)|giveaway|(be|get|are) (awarded|compensated|rewarded)",
                 0.5,
             ),
         ],
