@@ -161,7 +161,7 @@ REASSURING = re.compile(
     r"(不会|绝不会|从不).{0,8}(索要|索取|要求您?提供|要求.{0,4}转账|电话索要)|谨防|如非本人操作|"
     r"(都|均)(是|为)诈骗|请勿轻信|冒充.{0,12}(要求|加微信)|一律.{0,6}核实|不收(取)?任何费用|"
     r"(到|去|携带.{0,8}到).{0,10}(窗口|服务中心|营业厅|网点|村委会|社区|门店|前台).{0,6}(领取|办理|咨询|签字)|当面咨询|"
-    r"do not share (this|the) code|never (ask|share)|don'?t share",
+    r"do not share (this|the) code|never (ask|share)|don'?t share|(call|ring) the number on the back of (your|the) card|no action is (needed|required)",
     re.IGNORECASE,
 )
 REASSURING_FACTOR = 0.35
