@@ -497,13 +497,13 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             ),
             (
                 "陌生“单位负责人”“采购”要下大单、订货",
-                'a stranger claiming to buy for an organisation places a large order',
+                "a stranger claiming to buy for an organisation places a large order",
                 r"(我是|作为|这里是|我们是).{0,16}(采购|负责人|主管|项目经理|工地|消防|部队|中建|中铁|小学|中学|学校|幼儿园|医院|单位).{0,60}(订购|采购|计划购买|需要购买|订一批|买一批|购买一批|需要一批|需要一些物资|批量|大量|一批.{0,8}(物资|材料|钢材|货|酒|烟|餐))",
                 0.45,
             ),
             (
                 "“老师”发来孩子的成绩、表现，让家长点链接",
-                "a \"teacher\" sends a child's report and asks the parent to open a link",
+                'a "teacher" sends a child\'s report and asks the parent to open a link',
                 r"(家长|学校|老师|班主任).{0,40}(孩子|小孩|学生).{0,40}(表现|成绩|报告|评定|评估|课程安排|考核).{0,60}(http|www|链接|网址|t\.cn|查看|查阅|打开)",
                 0.5,
             ),
