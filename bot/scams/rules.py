@@ -121,7 +121,7 @@ GENERAL: tuple[Sign, ...] = (
         "prize",
         "说您中奖或被选中领钱领物",
         "says you won a prize or were chosen to receive money",
-        r"中奖|恭喜您获得|抽中|幸运用户|幸运观众|领取奖品|you (have )?won|congratulations.{0,20}(won|selected|prize)|claim your (prize|reward)",
+        r"中奖|恭喜您获得|抽中|幸运用户|幸运观众|领取奖品|you (have )?won|congratulations.{0,20}(won|selected|prize)|claim your (prize|reward)|\b(u|you'?ve|you have|ur) (been )?(won|awarded|gifted)\b|lucky (draw|winners?)|(lottery|sweepstakes?) (winner|prize|program|draw)|won the (lottery|sum|draw)|winner of",
         0.45,
     ),
     _sign(
@@ -520,7 +520,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "说您的账户异常、被冻结或将被停用",
                 "says your account is locked, suspended or about to be closed",
                 r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期|清零|作废)|"
-                r"(account|card|debit|profile|access|mailbox|password|subscription|benefits?).{0,30}(locked|suspended|restricted|disabled|on hold|compromised|blocked|barred|frozen|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|if (this|that|it) (wasn'?t|was not|is not|isn'?t) (you|made by you|attempted by you|authori[sz]ed)|if you (did ?n'?o?t|do not|don'?t) (make|made|authori[sz]e|perform|request|recogni[sz]e)|new (login|log-in|sign[- ]?in|ip address|device).{0,30}detected|(payment|charge|debit|purchase|transfer|pay) of [$£€]?\d[\d,.]* (has been|was|is) (made|charged|sent|on hold|pending)|(funds|payment|pay|benefits?|deposits?) (are |is )?(on hold|pending|failed|suspended)|failure in processing|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
+                r"(account|card|debit|profile|access|mailbox|password|subscription|benefits?).{0,30}(locked|suspended|restricted|disabled|on hold|compromised|blocked|barred|frozen|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|if (this|that|it) (wasn'?t|was not|is not|isn'?t) (you|made by you|attempted by you|authori[sz]ed)|if you (did ?n'?o?t|do not|don'?t) (make|made|authori[sz]e|perform|request|recogni[sz]e)|new (login|log-in|sign[- ]?in|ip address|device).{0,30}detected|(payment|charge|debit|purchase|transfer|pay) of [$£€]?\d[\d,.]* (has been|was|is) (made|charged|sent|on hold|pending)|(funds|payment|pay|benefits?|deposits?) (are |is )?(on hold|pending|failed|suspended)|failure in processing|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)|(validation|verification) (is )?required|irregularit|problem (with )?billing|billing (problem|issue|error)|(apps?|files?)\b.{0,30}(breach|malicious|accessed your)|security breach|lost (iphone|phone|device)\b.{0,40}(locate|lock|connected)",
                 0.5,
             ),
             (
@@ -534,7 +534,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "包裹无法投递、要补运费或改地址",
                 "a parcel that cannot be delivered until you pay or update the address",
                 r"(包裹|快递|快件|邮件).{0,16}(无法(投递|派送|配送)|地址(不详|有误|不完整)|滞留|退回|补(交|缴)|运费)|"
-                r"(package|p.ackage|parcel|shipment|shipping|delivery|deliveries|order\b|carrier|courier|item|usps|ups|fedex|dhl|royal mail|evri|hermes|post).{0,60}(stopped|missed you|rebook|address format|undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
+                r"(package|p.ackage|parcel|shipment|shipping|delivery|deliveries|order\b|carrier|courier|item|usps|ups|fedex|dhl|royal mail|evri|hermes|post).{0,60}(stopped|missed you|rebook|address format|waiting for you to|delivery preferences|invalid shipping|shipping (information|location)|not (been )?delivered|not detailed|recipient could not be found|undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
                 0.55,
             ),
             (
