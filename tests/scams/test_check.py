@@ -480,3 +480,28 @@ def test_a_genuine_card_alert_that_sends_you_to_your_card_s_number_stays_low() -
     )
 
     assert result.risk is Risk.LOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Written for this test in the shape of today's English text scams.
+        "This is a gift to express our gratitude for paying your bill on time. Collect it here: http://thanks-gift.example.com/g",
+        "Complete our 1-minute survey and receive a $100 reward: http://survey-reward.example.org",
+        "Wells Fargo: validation required on your account. Visit http://wf-validate.example.com",
+    ],
+)
+def test_an_english_thank_you_gift_survey_reward_or_validation_link_is_phishing(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is not Risk.LOW
+    assert result.fraud_type == "fraud_phishing"
+
+
+def test_a_family_photo_album_link_stays_low_though_it_says_honey_and_photos() -> None:
+    result = check(
+        "Hi honey, here are the photos from Sam's birthday, the one with grandma is my favourite: "
+        "https://photos.example.com/album/bday"
+    )
+
+    assert result.risk is Risk.LOW
