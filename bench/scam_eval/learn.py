@@ -9,13 +9,13 @@
 Needs scikit-learn (the `dev` extra) and the sources in bench/scam_eval/data (see real.py).
 
 What is fitted on what, so that nothing is tuned on test:
-- the TF-IDF + logistic-regression model: on the train split of the sources whose licence allows
-  a derived work in this Apache-2.0 project (real.SOURCES[...].ships) and on the project's own
-  messages of two thirds of their development split (bench/scam_eval/messages_*.yml);
+- the TF-IDF + logistic-regression model: on the train and dev splits of the sources whose
+  licence allows a derived work in this Apache-2.0 project (real.SOURCES[...].ships) and on the
+  whole development split of the project's own messages (bench/scam_eval/messages_*.yml);
 - the calibration (how model and rules combine into one probability) and the risk thresholds: on
-  the dev split of the same licence-clean sources and a third of the own messages' development
-  split. The research-only sources (zh_sms_calls, zh_chat_ocr, en_smishtank) feed nothing that
-  ships: their dev and test splits are only measured;
+  5-fold out-of-fold margins of the same messages (each scored by a model that never saw it).
+  The research-only sources (zh_sms_calls, zh_chat_ocr, en_smishtank) feed nothing that ships:
+  their splits are only measured (and read, train and dev only, when the rules are revised);
 - test is only read to report. Fixed seed throughout.
 """
 

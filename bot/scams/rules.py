@@ -99,7 +99,7 @@ GENERAL: tuple[Sign, ...] = (
         "transfer",
         "要求转账、汇款或充值",
         "asks you to transfer, remit or top up money",
-        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|往.{0,8}(里面|账户|账号|卡里?).{0,2}转|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|借(我|给我).{0,6}(钱|万|千|百|块)|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
+        r"转账|汇款|打款|转到|转入|转给|打到|充值|付款|扫码支付|扫码付|收款码|转.{0,6}(到|给|进)(这|对方|指定|我)|指定账户|汇.{0,8}(到|给|至)|往.{0,8}(里面|账户|账号|卡里?).{0,2}转|(转|打|汇).{0,2}(两|几|\d).{0,3}(万|千|百)?(块|元)?钱|(转|打|汇).{0,4}\d+.{0,2}(欧|美元|美金|英镑|块|元).{0,2}(过来|给我)|借(我|给我).{0,6}(钱|万|千|百|块)|transfer|wire|remit|top ?up|send (the )?money|pay (now|me|us|into)|gift ?cards?",
         0.3,
     ),
     _sign(
@@ -121,7 +121,7 @@ GENERAL: tuple[Sign, ...] = (
         "prize",
         "说您中奖或被选中领钱领物",
         "says you won a prize or were chosen to receive money",
-        r"中奖|恭喜您获得|抽中|幸运用户|幸运观众|领取奖品|you (have )?won|congratulations.{0,20}(won|selected|prize)|claim your (prize|reward)",
+        r"中奖|恭喜您获得|抽中|幸运用户|幸运观众|领取奖品|you (have )?won|congratulations.{0,20}(won|selected|prize)|claim your (prize|reward)|\b(u|you'?ve|you have|ur) (been )?(won|awarded|gifted)\b|lucky (draw|winners?)|(lottery|sweepstakes?) (winner|prize|program|draw)|won the (lottery|sum|draw)|winner of",
         0.45,
     ),
     _sign(
@@ -129,7 +129,7 @@ GENERAL: tuple[Sign, ...] = (
         "要求加私人微信、QQ或下载陌生APP",
         "asks you to add a private chat account or install an unknown app",
         r"加.{0,4}(微信|vx|v信|qq|企业微信)|添加.{0,6}(微信|qq|好友)|下载.{0,10}(app|软件|客户端)|"
-        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|(contact|message|text|chat with|reach) (us|me|our \w+) on (whatsapp|telegram|wechat|signal)|download (the|this|our) app|install (the|this|our) app",
+        r"安装.{0,6}(app|软件)|私聊|add (me )?on (wechat|whatsapp|telegram|qq)|(contact|message|text|chat with|reach) (us|me|our \w+) on (whatsapp|telegram|wechat|signal)|download (the|this|our) app|install (the|this|our) app|chat\.whatsapp\.com|wa\.me/|whatsapp://|t\.me/",
         0.3,
     ),
     _sign(
@@ -143,14 +143,14 @@ GENERAL: tuple[Sign, ...] = (
         "call_back",
         "要您回拨陌生号码",
         "asks you to call back a number it gives",
-        r"请回拨|回拨.{0,6}(电话|号码|\d)|call (us )?back (at|on)",
+        r"请回拨|回拨.{0,6}(电话|号码|\d)|call (us )?back (at|on)|\b(call|contact|ring|phone)( us| our [\w/ -]{1,20})?( now| today| free| immediately)?( on| at)? ?[:#]? ?\+?\d[\d -]{8,}\d",
         0.3,
     ),
     _sign(
         "urgency",
         "催您马上办，不给时间核实",
         "pushes you to act at once, with no time to check",
-        r"立即|立刻|马上|尽快|赶紧|24小时内|今天之内|今日内|限时|逾期将|否则|过期作废|urgent|immediately|right now|within 24 hours|as soon as possible|asap",
+        r"立即|立刻|马上|尽快|赶紧|24小时内|今天之内|今日内|限时|逾期将|否则|过期作废|urgent|immediately|right now|within 24 hours|as soon as possible|asap|(immediate|urgent) action|action (is )?required|expir(es|ing) (soon|today|in \d+)|ends in \d+ (hours|minutes)",
         0.15,
     ),
 )
@@ -161,7 +161,7 @@ REASSURING = re.compile(
     r"(不会|绝不会|从不).{0,8}(索要|索取|要求您?提供|要求.{0,4}转账|电话索要)|谨防|如非本人操作|"
     r"(都|均)(是|为)诈骗|请勿轻信|冒充.{0,12}(要求|加微信)|一律.{0,6}核实|不收(取)?任何费用|"
     r"(到|去|携带.{0,8}到).{0,10}(窗口|服务中心|营业厅|网点|村委会|社区|门店|前台).{0,6}(领取|办理|咨询|签字)|当面咨询|"
-    r"do not share (this|the) code|never (ask|share)|don'?t share",
+    r"do not share (this|the) code|never (ask|share)|don'?t share|(call|ring) the number on the back of (your|the) card|no action is (needed|required)",
     re.IGNORECASE,
 )
 REASSURING_FACTOR = 0.35
@@ -179,6 +179,7 @@ PROMOTION = re.compile(
     r"欢迎(光临|选购|咨询|致电|莅临|前来)|敬请(关注|光临)|期待您的(光临|到来)|莅临|选购|热销|爆款|年货|"
     r"我们(很高兴|特别|特地|隆重|诚挚)|(特别|特地|隆重)推出|(活动|优惠)(即将|正在|火热)|活动(期间|时间|详情|地址)|名额有限|先到先得|数量有限|"
     r"详(情)?(请)?(咨询|致电|询|见)|"
+    r"彩铃|铃声|铃音|大?礼包|惊喜|客户端|公众号|掌厅|掌上营业厅|资费|喜迎|节日?快乐|购房|买房|精装房?|学区房|旺铺|按揭|美容|养生馆|会所|疗程|健身|"
     r"\b(sale|% off|discount|offer ends|new collection|opening hours|store|shop now|free delivery|membership points)\b",
     re.IGNORECASE,
 )
@@ -193,16 +194,31 @@ def promotion(text: str) -> float:
 
 
 STRONG_SIGNS = frozenset({"safe_account", "code_request", "screen_share", "secrecy", "card_details"})
+# What a phishing sign asks for that a shop's or an operator's promotion never does: to verify,
+# log in to fix, unlock or fill in details, or to pay a fee; a prize "won" rather than a gift on
+# offer. A promotion's own "点击链接领取" / "下载客户端领取" (tap to claim the data, the coupon) is
+# not it: those are the plainest words of real operator and shop marketing.
+_PHISHING_ASKS = re.compile(r"验证|认证|更新|激活|解冻|填写|核实|补交|补缴|中奖|抽中")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Adding someone's private chat account (a refund through a "客服" QQ) is never a promotion's;
+# downloading the operator's or the shop's own app is (the same sign, other words).
+_PRIVATE_CHAT = re.compile(r"微信|vx|v信|qq|好友|私聊|whatsapp|telegram|signal|wechat")
 
 
 def against_promotion(hit: Hit) -> bool:
-    """A sign a shop's promotion does not carry: a strong one, a private contact (a refund through
-    someone's QQ), or phishing's own (points or a card "expiring", a link that wants details)."""
-    return (
-        hit.sign.key in STRONG_SIGNS
-        or hit.sign.key == "private_contact"
-        or hit.fraud_type == "fraud_phishing"
-    )
+    """A sign a shop's promotion does not carry: a strong one, a private chat account (a refund
+    through someone's QQ), or phishing's own (an account, points or a card "expiring", a parcel
+    held, a fine unpaid, a link that wants details or a prize "won")."""
+    if hit.sign.key in STRONG_SIGNS:
+        return True
+    if hit.sign.key == "private_contact":
+        return not hit.matched or bool(_PRIVATE_CHAT.search(hit.matched))
+    if hit.fraud_type != "fraud_phishing":
+        return False
+    if hit.sign.key in {"fraud_phishing.1", "fraud_phishing.4"} and hit.matched:
+        # (English phishing is judged as before: the promotion phrases are Chinese ones.)
+        return not _HAN.search(hit.matched) or bool(_PHISHING_ASKS.search(hit.matched))
+    return True
 
 
 def _type(
@@ -288,7 +304,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "投资群、理财群",
                 "an investment chat group",
-                r"(股票|投资|理财|炒股|交流)群|vip群|group chat.{0,20}(stock|invest)",
+                r"(股票|投资|理财|炒股|交流)群|vip群|group chat.{0,20}(stock|invest)|(btc|bitcoin|crypto|stock|investment|analysis|discussion|internal)\W{0,2} (analysis |discussion |sharing |information )*group",
                 0.35,
             ),
         ],
@@ -450,7 +466,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "自称领导、老板、熟人",
                 "claims to be your boss, a relative or an old friend",
-                r"(我是|作为)(你|您)?.{0,4}(领导|老板|经理|主任|局长|书记|老同学|同学|表哥|表姐|表弟|表妹|舅舅|叔叔|阿姨|朋友|老乡|亲戚|儿子|女儿|孙子|孙女|外孙|外甥|侄子|侄女|同事|老师|班主任)|我是.{0,6}(局长|主任|书记|领导|老板|[李王张刘陈杨赵黄周吴]总)|猜猜我是谁|听不出我的?声音|是我啊|老领导|(爷爷|奶奶|外公|外婆|姥姥|姥爷|爸|妈)[，,]?(是我|您好|你好)|this is your (boss|manager|nephew|niece|son|daughter|grandson|granddaughter|friend)|(hi|hello),? (mum|mom|dad|grandma|grandpa)|guess who",
+                r"(我是|作为)(你|您)?.{0,4}(领导|老板|经理|主任|局长|书记|老同学|同学|表哥|表姐|表弟|表妹|舅舅|叔叔|阿姨|朋友|老乡|亲戚|儿子|女儿|孙子|孙女|外孙|外甥|侄子|侄女|同事|老师|班主任)|我是.{0,6}(局长|主任|书记|领导|老板|[李王张刘陈杨赵黄周吴]总)|我是(你|您)的?亲?(哥哥?|姐姐?|弟弟?|妹妹?)|[\u4e00-\u9fff]总(已经|让|叫|安排|说|不方便|交代)|猜猜我是谁|听不出我的?声音|是我啊|老领导|(爷爷|奶奶|外公|外婆|姥姥|姥爷|爸|妈)[，,]?(是我|您好|你好)|this is your (boss|manager|nephew|niece|son|daughter|grandson|granddaughter|friend)|(hi|hello),? (mum|mom|dad|grandma|grandpa)|guess who",
                 0.55,
             ),
             (
@@ -462,14 +478,14 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
             (
                 "急着借钱或让您代转",
                 "urgently wants a loan or a transfer for them",
-                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴|代付|扫)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|代付|先转(到|给)你|转(到|给)你.{0,20}(你|再).{0,4}(再|帮我)?(转|打|汇)(给|到|过去)|打.{0,6}到我.{0,2}(账户|卡)|扫.{0,6}二维码.{0,10}(帮|辅助|申诉|解封|验证)|(账上|账户).{0,6}(可用)?余额.{0,8}(截图|汇报|报给)|lend me|need money|help me (pay|transfer)|(pay|cover) (a|the|this|my) (bill|invoice) for me|can you (pay|send|transfer|lend)|in a meeting|can'?t talk",
+                r"急需|急用|借.{0,4}(钱|点|万|千)|帮我(转|垫|付|打)|先垫|周转|不方便(接|说话|打电话)|在开会|凑.{0,2}钱|筹集.{0,4}资金|资金不够|(帮|替)(我|忙).{0,8}(转|垫|付|汇|交|缴|代付|扫)|代(为|我)?.{0,2}(缴纳|支付|付款|转账|购买)|代付|先转(到|给)你|转(到|给)你.{0,20}(你|再).{0,4}(再|帮我)?(转|打|汇)(给|到|过去)|打.{0,6}到我.{0,2}(账户|卡)|扫.{0,6}二维码.{0,10}(帮|辅助|申诉|解封|验证)|(账上|账户).{0,6}(可用)?余额.{0,8}(截图|汇报|报给)|手头(有点|比较)?紧|经济(上)?的?困难|资金支持|(周转|应急|救急)一下|lend me|need money|help me (pay|transfer)|(pay|cover) (a|the|this|my) (bill|invoice) for me|can you (pay|send|transfer|lend)|in a meeting|can'?t talk",
                 0.5,
             ),
             (
                 "说亲友出了事（车祸、受伤、被抓、打了人）急需钱",
                 "says a relative or friend is in trouble (an accident, hurt, arrested) and needs money",
-                r"出车祸|车祸|撞了人|撞伤|住院|受伤|打伤|打了人|把人.{0,4}(打|撞)|被抓|被.{0,6}抓了|被拘留|拘留所|出事了|私了|赔偿金|医药费|医疗费|手术费|保释|打点关系|(钱|手机|钱包).{0,4}(被偷|丢了|被抢)|"
-                r"(帮|替|代)(我|忙)?.{0,6}(买|订|付).{0,4}机票|加.{0,8}(航空公司|客服|经理).{0,6}(微信|好友|qq)|"
+                r"出车祸|车祸|撞了人|赔钱才能|才能出来|不让我走|撞伤|住院|受伤|打伤|打了人|把人.{0,4}(打|撞)|被抓|被.{0,6}抓了|被拘留|拘留所|出事了|私了|赔偿金|医药费|医疗费|手术费|保释|打点关系|(钱|手机|钱包).{0,4}(被偷|丢了|被抢)|"
+                r"(帮|替|代|协助)(我|忙)?.{0,6}(买|订|付|购买).{0,8}机票|(回国|签证|国外|海外).{0,30}机票|机票.{0,20}(回国|签证)|加.{0,8}(航空公司|客服|经理).{0,6}(微信|好友|qq)|"
                 r"(accident|in hospital|arrested|in jail|police station|bail|in trouble|lost my (phone|wallet)).{0,120}(money|pay|send|transfer|wire|need|gift ?cards?)",
                 0.55,
             ),
@@ -478,6 +494,18 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "promises to pay you back, reimburse or reward you",
                 r"(尽快|马上|明天|回头|过几天|有钱了|发工资).{0,8}(还给?你|还您|还钱|还上)|(还给?你|还您).{0,4}(钱|款)|报销|事成之后|给你.{0,4}(酬谢|好处费)|pay you back|return the money|reimburse",
                 0.45,
+            ),
+            (
+                "陌生“单位负责人”“采购”要下大单、订货",
+                "a stranger claiming to buy for an organisation places a large order",
+                r"(我是|作为|这里是|我们是).{0,16}(采购|负责人|主管|项目经理|工地|消防|部队|中建|中铁|小学|中学|学校|幼儿园|医院|单位).{0,60}(订购|采购|计划购买|需要购买|订一批|买一批|购买一批|需要一批|需要一些物资|批量|大量|一批.{0,8}(物资|材料|钢材|货|酒|烟|餐))",
+                0.45,
+            ),
+            (
+                "“老师”发来孩子的成绩、表现，让家长点链接",
+                'a "teacher" sends a child\'s report and asks the parent to open a link',
+                r"(家长|学校|老师|班主任).{0,40}(孩子|小孩|学生).{0,40}(表现|成绩|报告|评定|评估|课程安排|考核).{0,60}(http|www|链接|网址|t\.cn|查看|查阅|打开)",
+                0.5,
             ),
         ],
     ),
@@ -492,7 +520,7 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "说您的账户异常、被冻结或将被停用",
                 "says your account is locked, suspended or about to be closed",
                 r"(账户|账号|银行卡|卡片|信用卡|社保卡|医保卡|etc|积分).{0,10}(异常|冻结|锁定|停用|注销|过期|失效|受限|到期|清零|作废)|"
-                r"(account|card|profile|access|mailbox|password|subscription).{0,20}(locked|suspended|restricted|disabled|on hold|compromised|blocked|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)",
+                r"(account|card|debit|profile|access|mailbox|password|subscription|benefits?).{0,30}(locked|suspended|restricted|disabled|on hold|compromised|blocked|barred|frozen|expired?|deactivat|limited|flagged)|unusual (activity|sign[- ]?in|login)|suspicious (activity|transaction|login)|(unauthori[sz]ed|fraudulent) (transaction|charge|purchase|access)|(charge|payment|transaction|purchase) of [$£€]?\d[\d,.]* (is |was )?(on hold|pending|declined)|not you\?|if (this|that|it) (wasn'?t|was not|is not|isn'?t) (you|made by you|attempted by you|authori[sz]ed)|if you (did ?n'?o?t|do not|don'?t) (make|made|authori[sz]e|perform|request|recogni[sz]e)|new (login|log-in|sign[- ]?in|ip address|device).{0,30}detected|(payment|charge|debit|purchase|transfer|pay) of [$£€]?\d[\d,.]* (has been|was|is) (made|charged|sent|on hold|pending)|(funds|payment|pay|benefits?|deposits?) (are |is )?(on hold|pending|failed|suspended)|failure in processing|(virus|malware|dangerous files?|infected)\b.{0,40}(phone|device|remove|clean)|(validation|verification) (is )?required|irregularit|problem (with )?billing|billing (problem|issue|error)|(apps?|files?)\b.{0,30}(breach|malicious|accessed your)|security breach|lost (iphone|phone|device)\b.{0,40}(locate|lock|connected)",
                 0.5,
             ),
             (
@@ -506,21 +534,21 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 "包裹无法投递、要补运费或改地址",
                 "a parcel that cannot be delivered until you pay or update the address",
                 r"(包裹|快递|快件|邮件).{0,16}(无法(投递|派送|配送)|地址(不详|有误|不完整)|滞留|退回|补(交|缴)|运费)|"
-                r"(package|parcel|shipment|delivery|item|usps|ups|fedex|dhl|royal mail|evri|hermes).{0,50}(undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
+                r"(package|p.ackage|parcel|shipment|shipping|delivery|deliveries|order\b|carrier|courier|item|usps|ups|fedex|dhl|royal mail|evri|hermes|post).{0,60}(stopped|missed you|rebook|address format|waiting for you to|delivery preferences|invalid shipping|shipping (information|location)|not (been )?delivered|not detailed|recipient could not be found|undeliver|could not be delivered|cannot be delivered|unable to deliver|on hold|held|pending|incomplete address|incorrect (delivery )?address|house number|address (is )?(incomplete|invalid|wrong|incorrect)|redeliver|reschedule|(customs|shipping|delivery|redelivery) (fee|charge)|unpaid)|(incorrect|wrong|incomplete) (delivery )?address",
                 0.55,
             ),
             (
                 "欠费、罚款、退税要在线处理",
                 "an unpaid toll, fine, bill or a tax refund to settle online",
                 r"(etc|高速|通行费|违章|罚款|税务|退税|电费|水费|话费).{0,14}(欠费|逾期|未缴|待缴|退还|退款|补缴|处理).{0,20}(链接|网址|点击|登录)|"
-                r"(unpaid|outstanding|overdue) (toll|bill|balance|invoice|fine|fee|charge)s?|toll (road|service|balance)|tax (refund|rebate|return)|refund (is )?(pending|due|available|of)|you are (eligible|entitled) (for|to) (a )?(refund|rebate|payment)",
+                r"(unpaid|outstanding|overdue) (toll|bill|balance|invoice|fine|fee|charge)s?|toll (road|service|balance)|tax (refund|rebate|return)|refund (is )?(pending|due|available|of)|you are (eligible|entitled) (for|to) (a )?(refund|rebate|payment)|(money|funds|\$[\d,.]+) (may be |is |are )?(owed|due) to you|we (may )?owe you|(eligible|entitled) for compensation|unclaimed (funds|money|property|rewards?)|over-?charged",
                 0.5,
             ),
             (
                 "说您中奖、被抽中，点链接领取",
                 "says you won or were chosen, and to claim through a link",
                 r"(中奖|抽中|获得|领取).{0,20}(点击|登录|链接|网址)|"
-                r"(won|winner|selected|chosen|awarded|eligible)\b.{0,60}(claim|collect|redeem|call|text|reply|visit|click)|claim (your|the) (prize|reward|gift|cash|voucher|bonus)|(free|complimentary) (gift|reward|voucher|prize)|gift ?card",
+                r"(won|winner|selected|chosen|awarded|eligible)\b.{0,60}(claim|collect|redeem|call|text|reply|visit|click)|claim (your|the) (prize|reward|gift|cash|voucher|bonus)|(free|complimentary) (gift|reward|voucher|prize)|gift ?card|(gift|reward|present|donation|bonus)\b.{0,30}\b(for|to) (you|u)\b|here'?s (a|an|our|your) .{0,25}(gift|reward|present)|(gift|reward|present) to (express|thank|show)|express our gratitude|(survey|questionnaire|inquiry)\b.{0,80}(reward|prize|gift|compensat|\$\d)|(reward|prize|gift|\$\d+)\b.{0,80}(survey|questionnaire)|giveaway|(be|get|are) (awarded|compensated|rewarded)",
                 0.5,
             ),
         ],
@@ -564,6 +592,15 @@ FRAUD_TYPES: tuple[FraudType, ...] = (
                 'an online "partner"',
                 r"亲爱的|宝贝|老公|老婆|想你|爱你|网恋|相亲|婚恋|交友|没见过面|驻外|军医|维和|dear|darling|honey|my love|babe|sweetheart|(wanna|want to) (see|meet|chat)|lonely|hot (pics|photos|girls|positions)|sexy|dating|hook ?up|wrong number.{0,40}(friend|chat)|nice to meet you",
                 0.4,
+            ),
+            (
+                "陌生人发来交友、约会邀请或照片，让您点链接",
+                "a stranger's date, friend request or photos, behind a link",
+                r"(交友|约会|约见|私密|寂寞|美女|照片|视频).{0,20}(点击|链接|网址|查看)|"
+                r"(friend|fl.ng|date|dating|hook ?up|partner|buddy|chat) ?(request|invite|invitation|solicitation|proposal)|invited you to (a )?(date|chat|meet)|"
+                r"sent you (a )?(kiss|wink|photos?|pics|selfies|message)|(photos|pics|selfies|s3xy|sexy)\b.{0,60}(see|view|here|msg|link|https?:)|no-strings|"
+                r"(respond|answer( back)?|reply|read her message|see now|view (it|them))( here)? ?:? ?(https?://|www\.|[a-z0-9-]+\.[a-z]{2,}/)",
+                0.55,
             ),
             (
                 "带您投资、赌博，说平台有漏洞",
@@ -745,6 +782,7 @@ class Hit:
     fraud_type: str | None  # None for a general sign
     start: int
     end: int
+    matched: str = ""  # the text the sign matched (normalised)
 
 
 def normalise(text: str) -> str:
@@ -762,12 +800,12 @@ def find(text: str) -> list[Hit]:
     for sign in GENERAL:
         match = sign.pattern.search(text)
         if match:
-            hits.append(Hit(sign, None, match.start(), match.end()))
+            hits.append(Hit(sign, None, match.start(), match.end(), match.group(0)))
     for fraud_type in FRAUD_TYPES:
         for sign in fraud_type.signs:
             match = sign.pattern.search(text)
             if match:
-                hits.append(Hit(sign, fraud_type.key, match.start(), match.end()))
+                hits.append(Hit(sign, fraud_type.key, match.start(), match.end(), match.group(0)))
     return hits
 
 

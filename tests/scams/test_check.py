@@ -380,3 +380,128 @@ def test_the_model_reads_a_message_without_its_signature_and_opt_out_line() -> N
 def test_promotion_counts_distinct_promotional_phrases() -> None:
     assert rules.promotion("晚上回家吃饭吗") == 0.0
     assert rules.promotion("周年庆全场8折起，满300减50，积分兑换礼品，欢迎光临") == 1.0
+
+
+# Written for this test in the shape of real operator and shop marketing: a link to tap to claim
+# the data or the coupon, the operator's own app to download. These words alone excuse nothing
+# stronger (below), but they are not phishing.
+OPERATOR_OFFERS = [
+    "尊敬的用户，我们很高兴地通知您，现在下载我们的官方客户端即可免费领取5GB省内流量，请点击以下链接进入活动页面领取："
+    "http://t.example.cn/a9 。如有任何疑问，欢迎随时联系我们的客服团队，祝您使用愉快！",
+    "尊敬的客户，感谢您使用我们的服务！本月话费充值享9折优惠，登录掌上营业厅客户端或点击 http://t.example.cn/c2 "
+    "即可办理，还可领取流量红包，详情请咨询客服。",
+    "亲爱的用户，新年快乐！我们推出红包大放送活动，下载安装我们的客户端即可领取流量红包，点击以下链接参与："
+    "http://t.example.cn/h5 ，别忘了分享给亲友哦~",
+]
+
+
+@pytest.mark.parametrize("text", OPERATOR_OFFERS)
+def test_an_operator_or_shop_offer_with_a_link_to_claim_stays_low(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is Risk.LOW
+    assert result.fraud_type is None
+
+
+# The same offers' words with what a promotion never asks: to fill in card details or verify
+# through the link, a prize "won", a private QQ, points "expiring".
+OFFERS_THAT_ASK_TOO_MUCH = [
+    "尊敬的用户，感谢您一直以来的支持！本月流量包半价优惠，点击 http://t.example.cn/ll8 填写银行卡号和验证码领取8GB流量，"
+    "数量有限，先到先得。",
+    "亲爱的会员，店庆大促全场8折起，恭喜您中奖获得iPhone一台，点击 http://m.example.com/q 领取，需先付邮费和手续费。",
+    "尊敬的客户，您有一份彩铃礼包和话费优惠待领取，请添加客服QQ 12345678 办理，先交9.9元激活费。",
+]
+
+
+@pytest.mark.parametrize("text", OFFERS_THAT_ASK_TOO_MUCH)
+def test_an_offer_that_asks_for_what_no_promotion_asks_is_still_flagged(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is not Risk.LOW
+    assert result.red_flags
+
+
+def _hits(text: str) -> dict[str, bool]:
+    normalised = rules.normalise(text).lower()
+    return {hit.sign.key: rules.against_promotion(hit) for hit in rules.find(normalised)}
+
+
+def test_only_what_a_promotion_never_asks_stands_against_it() -> None:
+    assert _hits("点击链接领取流量")["fraud_phishing.1"] is False
+    assert _hits("点击链接填写银行卡信息领取流量")["fraud_phishing.1"] is True
+    assert _hits("下载官方app领取话费")["private_contact"] is False
+    assert _hits("请加客服qq办理退款")["private_contact"] is True
+    assert _hits("您的积分即将清零")["fraud_phishing.0"] is True
+    assert _hits("click the link to verify your account")["fraud_phishing.1"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "fraud_type"),
+    [
+        # A stranger claiming to buy for a work site or a school places a "big order" (the
+        # supplier is then asked to pay a third party for goods first).
+        (
+            "我是工地的采购负责人，我们计划订购一批钢材和消防泵，量比较大，想直接找厂家，加个微信细聊吧。",
+            "fraud_boss",
+        ),
+        # A "teacher" sends the child's report behind a link.
+        (
+            "王家长您好，这是您孩子开学以来的在校表现和成绩报告，请点击 http://school-report.example.cn/a1 查看。",
+            "fraud_boss",
+        ),
+        # A relative abroad who cannot buy a ticket home.
+        (
+            "叔叔，我是你侄子，我在国外签证出了问题，没法买回国的机票，你能先帮我订一张吗，回去就还你。",
+            "fraud_boss",
+        ),
+    ],
+)
+def test_acquaintance_scams_told_without_a_transfer_word_are_flagged(text: str, fraud_type: str) -> None:
+    result = check(text)
+
+    assert result.risk is not Risk.LOW
+    assert result.fraud_type == fraud_type
+
+
+def test_an_english_charge_alert_with_a_link_if_it_wasnt_you_is_phishing() -> None:
+    result = check(
+        "Bank alert: a payment of $612.40 to an online store is pending. If this wasn't you, "
+        "cancel it at http://bank-cancel.example.com"
+    )
+
+    assert result.risk is not Risk.LOW
+    assert result.fraud_type == "fraud_phishing"
+
+
+def test_a_genuine_card_alert_that_sends_you_to_your_card_s_number_stays_low() -> None:
+    result = check(
+        "Your card ending 1234 was used for $42.10 at Green Grocer. If this wasn't you, "
+        "call the number on the back of your card."
+    )
+
+    assert result.risk is Risk.LOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Written for this test in the shape of today's English text scams.
+        "This is a gift to express our gratitude for paying your bill on time. Collect it here: http://thanks-gift.example.com/g",
+        "Complete our 1-minute survey and receive a $100 reward: http://survey-reward.example.org",
+        "Wells Fargo: validation required on your account. Visit http://wf-validate.example.com",
+    ],
+)
+def test_an_english_thank_you_gift_survey_reward_or_validation_link_is_phishing(text: str) -> None:
+    result = check(text)
+
+    assert result.risk is not Risk.LOW
+    assert result.fraud_type == "fraud_phishing"
+
+
+def test_a_family_photo_album_link_stays_low_though_it_says_honey_and_photos() -> None:
+    result = check(
+        "Hi honey, here are the photos from Sam's birthday, the one with grandma is my favourite: "
+        "https://photos.example.com/album/bday"
+    )
+
+    assert result.risk is Risk.LOW
