@@ -269,6 +269,10 @@ class Settings(BaseSettings):
     def rasa_executable(self) -> Path:
         return self.path(self.rasa.venv) / "bin" / "rasa"
 
+    @property
+    def rasa_python(self) -> Path:
+        return self.path(self.rasa.venv) / "bin" / "python"
+
     def secret(self, name: str) -> str:
         """A generated secret's value; `with_secrets()` must have filled it."""
         value = {

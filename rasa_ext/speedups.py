@@ -1,4 +1,5 @@
-"""Three fixes to Rasa 3.6's per-turn cost, applied when the Rasa server loads the relay channel.
+"""Fixes to Rasa 3.6's per-turn and start-up cost, applied when the Rasa server loads the relay
+channel (and by `python -m rasa_ext`, Rasa's command line with them, which `shuoshi train` runs).
 All change how much work Rasa does, never what it answers.
 
 1. Rasa checks every action-server response with `jsonschema.validate(result, schema)`, which
@@ -19,21 +20,44 @@ All change how much work Rasa does, never what it answers.
    now remembered the first time each name is resolved, in the same walk order, so the same
    class comes back; an unknown name still goes to Rasa's own method.
 
+4. Loading the domain parsed the same YAML text again and again: `Domain.from_directory` reads
+   each file to see whether it is a domain file, again to validate it (Rasa's round-trip parse
+   and a pykwalify check), again to build it and once more to merge it, all with ruamel's
+   pure-Python parser. That was about two thirds of Rasa's start-up (py-spy: 16 of 25 s until
+   the server answered; docs/understanding.md), and training loads the domain several times more.
+   A text already parsed in this process is now copied instead of parsed again (the same "safe"
+   parser, so the same values), and a text that already passed a schema check passes it again
+   without the check; a text that failed is checked, and fails, again. The domain inside a
+   trained model is not checked against the schema when the model is loaded: Rasa wrote it at
+   training from a domain that passed the same check (and `rasa data validate` in `make test`).
+5. Training fingerprints every output to cache it: every token of every example is hashed
+   (md5 of its text, start, end, lemma and data, each on its own), a quarter of `rasa train`'s
+   time in a py-spy profile. Most of those texts recur ("0", "1", a common word, "{}"), so the
+   md5 of a text is now remembered (the same function of the same text, so the same
+   fingerprints and the same cache keys).
+
 Pinned to Rasa 3.6 (requirements/rasa.txt); tests/launcher/test_rasa_ext.py checks it still
 applies and still rejects a malformed response.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
+import hashlib
 import re
+from collections import OrderedDict
 from typing import Any
 
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.core.nlg import interpolator
+from rasa.graph_components.providers.domain_provider import DomainProvider
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.shared.core.events import Event
+from rasa.shared.utils import io as rasa_io
+from rasa.shared.utils import validation as rasa_validation
 from rasa.shared.utils.common import all_subclasses
 
 # Rasa's own placeholder pattern (rasa/core/nlg/interpolator.py).
@@ -85,9 +109,63 @@ def resolve_event_type(type_name: str, default: type[Event] | None = None) -> ty
     return _resolve_event_type(type_name, default)  # unknown: Rasa's answer (default or error)
 
 
+_read_yaml = rasa_io.read_yaml
+_validate_yaml_schema = rasa_validation.validate_yaml_schema
+_PARSED: OrderedDict[str, Any] = OrderedDict()  # YAML text -> what the "safe" parser made of it
+_VALID: set[tuple[str, str, str]] = set()  # (text, schema, package) that passed the check
+_KEEP = 64  # texts remembered (the domain's files, the schemas, the training data's files)
+
+
+def read_yaml(content: str, reader_type: str | list[str] = "safe") -> Any:
+    if reader_type != "safe":
+        return _read_yaml(content, reader_type)  # round-trip objects: not worth remembering
+    parsed = _PARSED.get(content)
+    if parsed is None:
+        parsed = _read_yaml(content, reader_type)
+        _PARSED[content] = parsed
+        if len(_PARSED) > _KEEP:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(content)
+    return copy.deepcopy(parsed)  # callers change what they get (Domain.from_dict pops keys)
+
+
+_TRUSTED: list[bool] = []  # non-empty while a trained model's own domain is being loaded
+
+
+def validate_yaml_schema(
+    yaml_file_content: str, schema_path: str, package_name: str = rasa_validation.PACKAGE_NAME
+) -> None:
+    key = (yaml_file_content, schema_path, package_name)
+    if _TRUSTED or key in _VALID:
+        return
+    _validate_yaml_schema(yaml_file_content, schema_path, package_name)  # raises if invalid
+    _VALID.add(key)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def get_text_hash(text: str, encoding: str = rasa_io.DEFAULT_ENCODING) -> str:
+    return hashlib.md5(text.encode(encoding)).hexdigest()  # noqa: S324 (Rasa's own fingerprint)
+
+
+_load_domain = DomainProvider.load.__func__  # type: ignore[attr-defined]
+
+
+def load_domain(cls: type[DomainProvider], *args: Any, **kwargs: Any) -> DomainProvider:
+    _TRUSTED.append(True)
+    try:
+        return _load_domain(cls, *args, **kwargs)
+    finally:
+        _TRUSTED.pop()
+
+
 def apply() -> None:
-    """Idempotent: installs the cached validator, the interpolation shortcut and the event-type
-    lookup."""
+    """Idempotent: installs the cached validator, the interpolation shortcut, the event-type
+    lookup and the parsed-YAML memory."""
+    rasa_io.read_yaml = read_yaml
+    rasa_io.get_text_hash = get_text_hash
+    rasa_validation.validate_yaml_schema = validate_yaml_schema
+    DomainProvider.load = classmethod(load_domain)  # type: ignore[method-assign,assignment]
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     interpolator.interpolate_text = interpolate_text
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign,assignment]

@@ -20,7 +20,7 @@ check() {  # NAME COMMAND...: the command's output and exit status into var/chec
 }
 validate_data() {  # Rasa's own warnings about its dependencies left out of what is shown
   local rc=0
-  .venv-rasa/bin/rasa data validate --config config.yml --domain domain --data nlu_data stories \
+  .venv-rasa/bin/python -m rasa_ext data validate --config config.yml --domain domain --data nlu_data stories \
     --fail-on-warnings >var/checks/validate.raw 2>&1 || rc=$?
   grep -v -e DeprecationWarning -e declare_namespace -e 'import pkg_resources' -e xla_computation -e '^  ' \
     var/checks/validate.raw || true
@@ -52,7 +52,7 @@ show "deployment files (Kubernetes schemas; docker compose config and image buil
 
 step "Rasa test stories (tests/rasa)"
 rm -rf var/rasa-test
-.venv-rasa/bin/rasa test core --model models/shuoshi.tar.gz --stories tests/rasa --fail-on-prediction-errors \
+.venv-rasa/bin/python -m rasa_ext test core --model models/shuoshi.tar.gz --stories tests/rasa --fail-on-prediction-errors \
   --out var/rasa-test/core >var/rasa-test.log 2>&1 || { tail -40 var/rasa-test.log; echo "Rasa test stories failed (var/rasa-test/core)"; exit 1; }
 grep -E "Correct:|Failed stories|Accuracy" var/rasa-test.log | head -5 || true
 

@@ -58,8 +58,12 @@ def ensure_model(settings: Settings, *, force: bool = False) -> Path:
         return model_path(settings)
     wanted = fingerprint(settings.project_dir)
     settings.model_dir.mkdir(parents=True, exist_ok=True)
+    # Rasa's own `rasa train`, with rasa_ext.speedups applied first (rasa_ext/__main__.py): the
+    # same model, in about two thirds of the time.
     command = [
-        str(settings.rasa_executable),
+        str(settings.rasa_python),
+        "-m",
+        "rasa_ext",
         "train",
         "--config",
         "config.yml",

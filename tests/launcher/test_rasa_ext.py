@@ -476,3 +476,78 @@ def test_event_types_from_the_tracker_store_resolve_to_the_classes_rasa_picks() 
     assert found["unknown"][0].startswith("Unknown event name 'no_such_event'")
     assert found["unknown"][1:] == [True, True]
     assert found["round_trip"] is True
+
+
+LOADING_SCRIPT = r"""
+import hashlib, json, tarfile, tempfile
+from pathlib import Path
+from rasa.shared.core.domain import Domain
+from rasa.shared.exceptions import YamlException
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.utils import io as rasa_io
+
+# Rasa's own reading, before the speed-ups
+plain_domain = Domain.load("domain").as_dict()
+plain_data = load_data("nlu_data/scams.yml")
+plain_fingerprint = plain_data.fingerprint()
+plain_model_domain = None
+with tarfile.open("models/shuoshi.tar.gz") as archive, tempfile.TemporaryDirectory() as unpacked:
+    archive.extractall(unpacked)
+    [persisted] = Path(unpacked).glob("components/domain_provider/domain.yml")
+    plain_model_domain = Domain.from_path(persisted.parent).as_dict()
+
+from rasa_ext import speedups
+speedups.apply()
+speedups.apply()  # idempotent
+
+# The domain, twice (the second time from memory), is the domain Rasa reads.
+first = Domain.load("domain").as_dict()
+second = Domain.load("domain").as_dict()
+# What the memory hands out is a copy: changing it changes nothing for the next reader.
+text = Path("domain/core.yml").read_text()
+parsed = rasa_io.read_yaml(text)
+parsed.clear()
+again = rasa_io.read_yaml(text)
+# A domain that breaks the schema is refused every time, not only the first.
+broken = "version: '3.1'\nintents:\n  - greet: {use_entities: 7}\nslots: 5\n"
+refused = []
+for _ in range(2):
+    try:
+        Domain.from_yaml(broken)
+        refused.append(False)
+    except YamlException:
+        refused.append(True)
+# The trained model's own domain, loaded as the server loads it (no schema check).
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.graph_components.providers.domain_provider import DomainProvider
+with tempfile.TemporaryDirectory() as storage_dir:
+    storage, metadata = LocalModelStorage.from_model_archive(Path(storage_dir), Path("models/shuoshi.tar.gz"))
+    context = ExecutionContext(GraphSchema({}), "m")
+    provider = DomainProvider.load({}, storage, Resource("domain_provider"), context)
+    model_domain = provider.provide_inference().as_dict()
+# Fingerprints (cache keys of training) are the same numbers.
+data = load_data("nlu_data/scams.yml")
+print(json.dumps({
+    "domain": first == plain_domain and second == plain_domain,
+    "copy": bool(again) and again == rasa_io.read_yaml(text),
+    "refused": refused,
+    "model_domain": model_domain == plain_model_domain,
+    "fingerprint": data.fingerprint() == plain_fingerprint,
+    "md5": rasa_io.get_text_hash("说事 text") == hashlib.md5("说事 text".encode()).hexdigest(),
+}))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+@pytest.mark.skipif(not (PROJECT / "models" / "shuoshi.tar.gz").exists(), reason="needs the trained model")
+def test_reading_yaml_from_memory_gives_rasa_the_same_domain_data_and_fingerprints() -> None:
+    assert in_rasa(LOADING_SCRIPT) == {
+        "domain": True,
+        "copy": True,
+        "refused": [True, True],
+        "model_domain": True,
+        "fingerprint": True,
+        "md5": True,
+    }
