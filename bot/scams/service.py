@@ -1,8 +1,8 @@
 """The scam check: risk, score, likely fraud type, warning signs quoted from the text, advice.
 
-`check(text)` combines the transparent rules (bot.scams.rules) with the naive Bayes model
-(bot.scams.model). Links, phone and account numbers in anything it returns are defanged, so no
-chat client turns them into something to tap. `looks_like_pasted_message(text)` tells the relay
+`check(text)` combines the transparent rules (bot.scams.rules) with the calibrated model
+(bot.scams.model: TF-IDF and logistic regression). Links, phone and account numbers in anything
+it returns are defanged, so no chat client turns them into something to tap. `looks_like_pasted_message(text)` tells the relay
 whether a typed message is someone else's message to check rather than a question.
 """
 
