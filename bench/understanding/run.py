@@ -9,6 +9,11 @@ processes); the model file's size; then `rasa run` on that model (REST channel o
 server), timed until it answers, and its resident memory (VmRSS of the process) once it does.
 Prints a Markdown table; `--json FILE` writes the figures. Nothing of `bot` is imported.
 
+Both commands run for each config, alternating: Rasa's own (`rasa train`, `rasa run`) and
+`python -m rasa_ext` (the same command line with rasa_ext.speedups applied first, which is how
+`shuoshi train` trains and how the Rasa server runs once it loads the relay channel);
+`--command rasa` or `--command rasa_ext` runs one only.
+
 `before.yml` is the config this project trained until 2026-12-03 (DIET, ResponseSelector,
 TEDPolicy): run it beside the current one to see the difference on the same machine.
 """
@@ -29,6 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+COMMANDS = {
+    "rasa": [str(RASA)],
+    "rasa_ext": [str(ROOT / ".venv-rasa" / "bin" / "python"), "-m", "rasa_ext"],
+}
 ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
 
 
@@ -43,10 +52,10 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def train(config: Path, out: Path) -> dict[str, float]:
+def train(command: list[str], config: Path, out: Path) -> dict[str, float]:
     cpu, started = children_cpu(), time.monotonic()
     subprocess.run(
-        [str(RASA), "train", "--config", str(config), "--domain", "domain", "--data", "nlu_data", "stories",
+        [*command, "train", "--config", str(config), "--domain", "domain", "--data", "nlu_data", "stories",
          "--out", str(out), "--fixed-model-name", "model", "--force"],
         cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -64,7 +73,7 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def serve(model: Path, folder: Path) -> dict[str, float]:
+def serve(command: list[str], model: Path, folder: Path) -> dict[str, float]:
     credentials = folder / "credentials.yml"
     credentials.write_text("rest:\n", encoding="utf-8")
     # No action server, no tracker store: not the project's endpoints.yml (it needs the launcher's
@@ -74,7 +83,7 @@ def serve(model: Path, folder: Path) -> dict[str, float]:
     port = free_port()
     started = time.monotonic()
     process = subprocess.Popen(
-        [str(RASA), "run", "--model", str(model), "--credentials", str(credentials),
+        [*command, "run", "--model", str(model), "--credentials", str(credentials),
          "--endpoints", str(endpoints), "--interface", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -107,23 +116,27 @@ def serve(model: Path, folder: Path) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description="training time, model size, Rasa's start and memory")
     parser.add_argument("--config", action="append", type=Path, help="config file(s); default config.yml")
+    parser.add_argument("--command", action="append", choices=sorted(COMMANDS), help="default: both")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     rows = []
     for config in args.config or [ROOT / "config.yml"]:
-        with tempfile.TemporaryDirectory() as folder:
-            out = Path(folder)
-            figures = {"config": str(config), **train(config.resolve(), out)}
-            figures.update(serve(out / "model.tar.gz", out))
-            rows.append(figures)
-            print(json.dumps(figures), file=sys.stderr)
+        for name in args.command or ["rasa", "rasa_ext"]:
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder)
+                figures = {"config": str(config), "command": name}
+                figures.update(train(COMMANDS[name], config.resolve(), out))
+                figures.update(serve(COMMANDS[name], out / "model.tar.gz", out))
+                rows.append(figures)
+                print(json.dumps(figures), file=sys.stderr)
     print(f"{os.cpu_count()} cores\n")
-    print("| config | training (wall) | training (CPU) | model | Rasa ready after | Rasa RSS |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| config | command | training (wall) | training (CPU) | model | Rasa ready after | Rasa RSS |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for row in rows:
         print(
-            f"| {Path(row['config']).name} | {row['train_seconds']:.0f} s | {row['train_cpu_seconds']:.0f} s "
-            f"| {row['model_mb']:.1f} MB | {row['start_seconds']:.0f} s | {row['rss_mb']:.0f} MB |"
+            f"| {Path(row['config']).name} | {row['command']} | {row['train_seconds']:.0f} s "
+            f"| {row['train_cpu_seconds']:.0f} s | {row['model_mb']:.1f} MB | {row['start_seconds']:.0f} s "
+            f"| {row['rss_mb']:.0f} MB |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2), encoding="utf-8")
