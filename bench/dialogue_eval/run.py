@@ -11,10 +11,13 @@ Simplified, pasted messages sent to the scam check). The flow is then read from 
 
 Setup steps: a string is typed; `{privacy: agree}` presses the "I agree" button of the privacy
 notice if one is waiting; `{survey: <number>, at: rating|solved}` opens a real satisfaction survey
-for this resident (seed_survey.py, run with the project's Python, files a resolved case and marks
-its survey sent, as the dispatcher does three days after resolution), starts it as the dispatcher
-does (`trigger_intent followup_survey {case_number}`) and, for `at: solved`, answers the rating
-as the button does (`trigger_intent rate_satisfied`).
+for this resident: seed_survey.py (run with the project's Python) files a resolved case whose
+survey is due now, the stack's own dispatcher asks it as it asks every survey three days after a
+resolution (Rasa writes the question, the outbox delivers it to the web chat and puts it in the
+transcript, buttons and all), the evaluation reads it from `GET /api/chat/pending` and, for
+`at: solved`, presses its "satisfied" button through the gateway. So a typed answer to the
+survey has the offered buttons' context, as a resident's has. (With `--direct`, which has no
+gateway, the survey is marked sent and started with `trigger_intent` instead.)
 
 `--direct` skips the gateway: messages go to Rasa's relay webhook with the shared secret and the
 case's language as metadata (no Traditional-to-Simplified reading, no pasted-message detection).
@@ -471,6 +474,25 @@ class Stack:
         response.raise_for_status()
         return list(response.json().get("messages") or [])
 
+    def delivered(self, sender: str, payload: str, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """What the assistant sent this web resident on its own (notices, a survey), once a reply
+        with a button for `payload` is among it."""
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self.http.get(
+                f"{self.gateway}/api/chat/pending", params={"sender": sender}, headers=headers
+            )
+            response.raise_for_status()
+            seen.extend(response.json().get("replies") or [])
+            if button_for(seen, payload) is not None:
+                return seen
+            time.sleep(0.3)
+        raise SetupFailed(
+            f"no reply with {payload} arrived within {timeout:.0f} s (is the dispatcher running?)"
+        )
+
     def tracker(self, sender: str) -> dict[str, Any]:
         conv = self.conversation_id(sender)
         response = self.http.get(
@@ -490,19 +512,26 @@ def _secrets(path: Path) -> dict[str, str]:
 
 def agree_button(replies: list[dict[str, Any]]) -> str | None:
     """The privacy notice's "I agree" button (signed by the gateway: payload~signature)."""
+    return button_for(replies, '/choose{"c":"yes"}', "/privacy_agree")
+
+
+def button_for(replies: list[dict[str, Any]], *payloads: str) -> str | None:
+    """The (signed) payload of the last offered button that sends one of `payloads`."""
+    found = None
     for reply in replies:
         for button in reply.get("buttons") or []:
             payload = str(button.get("payload") or "")
-            if payload.split("~", 1)[0] in {'/choose{"c":"yes"}', "/privacy_agree"}:
-                return payload
-    return None
+            if payload.split("~", 1)[0] in payloads:
+                found = payload
+    return found
 
 
 def seed_surveys(args: argparse.Namespace, wanted: list[tuple[str, str]]) -> dict[str, str]:
     """Real open surveys for these (sender, language) pairs: {sender: case number}."""
     if not wanted or args.no_seed:
         return {}
-    command = [args.seed_python, str(SEED)]
+    # Through the gateway the stack's dispatcher asks the survey; with --direct nothing would.
+    command = [args.seed_python, str(SEED), *(["--mark-sent"] if args.direct else [])]
     try:
         done = subprocess.run(
             command,
@@ -569,9 +598,16 @@ def play(stack: Stack, case: dict[str, Any], sender: str, seeded: dict[str, str]
                 if number is None:
                     result.setup_ok = False  # the message is still sent: the intent is still read
                     continue
-                stack.trigger(sender, "followup_survey", {"case_number": number})
-                if step.get("at") == "solved":
-                    stack.trigger(sender, "rate_satisfied", {})
+                if stack.args.direct:
+                    stack.trigger(sender, "followup_survey", {"case_number": number})
+                    if step.get("at") == "solved":
+                        stack.trigger(sender, "rate_satisfied", {})
+                else:
+                    replies = stack.delivered(sender, "/rate_satisfied")
+                    if step.get("at") == "solved":
+                        replies = stack.say(
+                            sender, case["lang"], payload=button_for(replies, "/rate_satisfied")
+                        )
                 state = stack.tracker(sender)
                 wanted = "survey_solved" if step.get("at") == "solved" else "survey_rating"
                 if (state.get("active_loop") or {}).get("name") != "survey_form" or (

@@ -6,9 +6,11 @@
 
 Runs with the project's Python and settings (the same case store as the running stack): for each
 web sender, the resident (created as the gateway would), a dispute filed for them, accepted,
-handled and resolved by a staff actor, and its survey marked sent now, as the dispatcher marks it
-when it asks (three days after resolution in the Datong profile). The assistant then finds an open
-survey, as after a real resolution. Only for a throwaway stack: it writes cases.
+handled and resolved by a staff actor, and its survey due now instead of three days after the
+resolution (the Datong profile's delay): the running stack's dispatcher then asks it within a few
+seconds, exactly as it asks a real one. With `--mark-sent` the survey is marked sent instead, as
+the dispatcher marks it when it asks, for an evaluation that starts the survey in Rasa itself
+(run.py --direct). Only for a throwaway stack: it writes cases.
 """
 
 from __future__ import annotations
@@ -45,8 +47,11 @@ DISPUTE = {
 STAFF = Actor(role=ActorRole.SUPERVISOR, label="dialogue evaluation")
 
 
-def open_survey_for(session: Session, sender: str, language: str | None = None) -> str:
-    """The number of a resolved case of this web resident whose survey waits for an answer."""
+def open_survey_for(
+    session: Session, sender: str, language: str | None = None, *, mark_sent: bool = False
+) -> str:
+    """The number of a resolved case of this web resident whose survey is due now (or, with
+    `mark_sent`, waits for an answer)."""
     resident = residents.for_channel(session=session, channel="web", external_id=sender)
     if language:
         residents.set_language(session=session, resident=resident, language=language)
@@ -64,8 +69,11 @@ def open_survey_for(session: Session, sender: str, language: str | None = None) 
     )
     survey = session.scalars(select(Survey).where(Survey.case_id == case.id)).one()
     now = db_now(session=session)
-    survey.status, survey.sent_at = SurveyStatus.SENT, now
-    survey.due_at = now + profile_of(session).followups.reminder_every
+    if mark_sent:
+        survey.status, survey.sent_at = SurveyStatus.SENT, now
+        survey.due_at = now + profile_of(session).followups.reminder_every
+    else:
+        survey.due_at = now
     session.flush()
     return case.number
 
@@ -78,7 +86,9 @@ def main() -> int:
     numbers: dict[str, str] = {}
     with session_scope(load_settings()) as session:
         for item in wanted:
-            numbers[item["sender"]] = open_survey_for(session, item["sender"], item.get("lang"))
+            numbers[item["sender"]] = open_survey_for(
+                session, item["sender"], item.get("lang"), mark_sent="--mark-sent" in sys.argv[1:]
+            )
     print(json.dumps(numbers, ensure_ascii=False))
     return 0
 

@@ -10,12 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bench.dialogue_eval import run
 from bench.dialogue_eval.seed_survey import open_survey_for
 from bot.conversation.rasa_client import RasaClient
 from bot.followups import service as followups
+from bot.outbox.enums import OutboxKind
+from bot.outbox.models import OutboxItem
 from bot.residents import service as residents
 
 # --- tracker builders, in the shapes Rasa 3.6 returns -----------------------------------------
@@ -463,12 +466,30 @@ def test_only_selects_ids_or_a_kind() -> None:
     assert {c["kind"] for c in run.select(cases, "mid_survey")} == {"mid_survey"}
 
 
-def test_the_seed_opens_a_survey_the_assistant_finds(session: Session) -> None:
+def test_the_seed_leaves_a_survey_the_dispatcher_asks_now(session: Session) -> None:
     number = open_survey_for(session, "deval-test-s-en-01", "en")
     resident = residents.for_channel(session=session, channel="web", external_id="deval-test-s-en-01")
+    assert resident.language == "en"
+    with pytest.raises(followups.NoOpenSurvey):  # not asked yet
+        followups.open_survey(session=session, resident=resident, case_number=number)
+    # What the stack's dispatcher does every few seconds: the survey is due, so it is asked.
+    [item] = [i for i in outbox_items(session, resident) if i.kind is OutboxKind.SURVEY]
+    assert item.body["entities"] == {"case_number": number}
+    assert item.channel == "web"
     survey = followups.open_survey(session=session, resident=resident, case_number=number)
     assert survey.case.number == number
-    assert resident.language == "en"
+
+
+def test_the_seed_marks_the_survey_sent_for_an_evaluation_without_a_gateway(session: Session) -> None:
+    number = open_survey_for(session, "deval-test-s-en-02", "en", mark_sent=True)
+    resident = residents.for_channel(session=session, channel="web", external_id="deval-test-s-en-02")
+    assert followups.open_survey(session=session, resident=resident, case_number=number).case.number == number
+    assert not [i for i in outbox_items(session, resident) if i.kind is OutboxKind.SURVEY]
+
+
+def outbox_items(session: Session, resident: Any) -> list[OutboxItem]:
+    followups.send_due(session=session)
+    return list(session.scalars(select(OutboxItem).where(OutboxItem.resident_id == resident.id)))
 
 
 # --- playing a case against a fake gateway and Rasa ----------------------------------------------
@@ -486,6 +507,18 @@ class FakeStack:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
+        if path == "/api/chat/pending":
+            # The stack's dispatcher asking the due survey: Rasa starts it, the web chat gets the
+            # question with its (signed) buttons.
+            conversation = f"web:{request.url.params['sender']}"
+            if self.loop.get(conversation) == "survey_form":
+                return httpx.Response(200, json={"replies": []})
+            self.start_survey(conversation)
+            buttons = [
+                {"title": "满意", "payload": "/rate_satisfied~sig"},
+                {"title": "不满意", "payload": "x~y"},
+            ]
+            return httpx.Response(200, json={"replies": [{"text": "您满意吗？", "buttons": buttons}]})
         if path == "/api/chat":
             body = json.loads(request.content)
             conversation = f"web:{body['sender']}"
@@ -495,17 +528,10 @@ class FakeStack:
         assert request.url.params["token"] == "t0ken"
         if path.endswith("/trigger_intent"):
             name = json.loads(request.content)["name"]
-            turn = SURVEY_AT_RATING[:-1] if name == "followup_survey" else [user("EXTERNAL", name)]
             if name == "rate_satisfied":
-                turn += [
-                    action("survey_form"),
-                    slot("survey_rating", "satisfied"),
-                    slot("requested_slot", "survey_solved"),
-                ]
-                self.requested[conversation] = "survey_solved"
+                self.rate_satisfied(conversation, user("EXTERNAL", name))
             else:
-                self.loop[conversation], self.requested[conversation] = "survey_form", "survey_rating"
-            self.events.setdefault(conversation, []).extend(turn)
+                self.start_survey(conversation)
             return httpx.Response(200, json={"messages": []})
         events = self.events.get(conversation, [])
         loop = self.loop.get(conversation)
@@ -519,10 +545,27 @@ class FakeStack:
             },
         )
 
+    def start_survey(self, conversation: str) -> None:
+        self.events.setdefault(conversation, []).extend(SURVEY_AT_RATING[:-1])
+        self.loop[conversation], self.requested[conversation] = "survey_form", "survey_rating"
+
+    def rate_satisfied(self, conversation: str, said: dict[str, Any]) -> None:
+        turn = [
+            said,
+            action("survey_form"),
+            slot("survey_rating", "satisfied"),
+            slot("requested_slot", "survey_solved"),
+        ]
+        self.events.setdefault(conversation, []).extend(turn)
+        self.requested[conversation] = "survey_solved"
+
     def chat(self, conversation: str, body: dict[str, Any]) -> list[dict[str, Any]]:
         if self.hold_back:
             return [{"text": "系统正忙", "buttons": []}]
         events = self.events.setdefault(conversation, [])
+        if body.get("payload") == "/rate_satisfied~sig":
+            self.rate_satisfied(conversation, user("/rate_satisfied", "rate_satisfied"))
+            return [{"text": "解决了吗？", "buttons": [{"title": "没解决", "payload": "/solved_no~sig"}]}]
         if body.get("text") == "我要登记纠纷":
             events.extend(DISPUTE_OPEN)
             self.loop[conversation], self.requested[conversation] = "dispute_form", "privacy_consent"
@@ -549,8 +592,10 @@ class FakeStack:
         return [{"text": "借条……", "buttons": []}]
 
 
-def play(case: dict[str, Any], fake: FakeStack, seeded: dict[str, str] | None = None) -> run.Result:
-    args = run.parse_args(["--rasa-token", "t0ken", "--secrets", "/nonexistent"])
+def play(
+    case: dict[str, Any], fake: FakeStack, seeded: dict[str, str] | None = None, *options: str
+) -> run.Result:
+    args = run.parse_args(["--rasa-token", "t0ken", "--secrets", "/nonexistent", *options])
     with httpx.Client(transport=httpx.MockTransport(fake.handler), base_url="http://x") as http:
         return run.play(run.Stack(args, http), case, "deval-1", seeded or {})
 
@@ -570,10 +615,15 @@ def test_a_survey_case_is_started_and_brought_to_its_question() -> None:
         "id": "s", "lang": "zh-Hans", "kind": "mid_survey", "expect": "survey_solved:no", "message": "没解决",
         "setup": [{"survey": "DT-JF-2026-000123", "at": "solved"}],
     }  # fmt: skip
-    result = play(case, fake, seeded={"deval-1": "DT-JF-2026-000999"})
+    result = play(case, fake, {"deval-1": "DT-JF-2026-000999"})
     assert (result.got, result.ok, result.setup_ok) == ("survey_solved:no", True, True)
+    # Through the gateway, as a resident: the dispatcher's question, its button pressed, then typed.
+    assert [text for _, text in fake.seen] == ["/rate_satisfied~sig", "没解决"]
     unseeded = play(case, FakeStack())
     assert not unseeded.setup_ok
+    # Without a gateway (--direct) the survey is started and rated in Rasa itself.
+    direct = FakeStack()
+    assert play(case, direct, {"deval-1": "DT-JF-2026-000999"}, "--direct").setup_ok
 
 
 def test_a_message_that_never_reached_rasa_is_an_error_not_a_flow() -> None:
