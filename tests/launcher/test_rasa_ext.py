@@ -553,3 +553,53 @@ def test_reading_yaml_from_memory_gives_rasa_the_same_domain_data_and_fingerprin
         "fingerprint": True,
         "md5": True,
     }
+
+
+TRACKER_SCRIPT = r"""
+import asyncio, json, tempfile
+from pathlib import Path
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+domain = Domain.from_dict({
+    "intents": ["greet"],
+    "slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}},
+})
+store = SQLTrackerStore(domain, dialect="sqlite", db=str(Path(tempfile.mkdtemp()) / "tracker.db"))
+
+def turn(text, language):
+    return [ActionExecuted("action_listen"), UserUttered(text, {"name": "greet", "confidence": 1.0}),
+            SlotSet("language", language), BotUttered(f"re: {text}")]
+
+async def main():
+    tracker = DialogueStateTracker.from_events("web:a", [ActionExecuted("action_session_start"),
+        SessionStarted(timestamp=1.0), *turn("你好", "zh-Hans")], domain.slots)
+    await store.save(tracker)
+    # A second session: the store returns only it (with the slot it carried over), unless asked for all.
+    for event in [ActionExecuted("action_session_start"), SessionStarted(timestamp=2.0),
+                  SlotSet("language", "zh-Hans"), *turn("hello", "en")]:
+        tracker.update(event)
+    await store.save(tracker)
+    state = lambda t: t.current_state(EventVerbosity.ALL) if t else None
+    plain = [state(await store.retrieve("web:a")), state(await store.retrieve_full_tracker("web:a")),
+             state(await store.retrieve("web:nobody"))]
+    from rasa_ext import speedups
+    speedups.apply()
+    fast = [state(await store.retrieve("web:a")), state(await store.retrieve_full_tracker("web:a")),
+            state(await store.retrieve("web:nobody"))]
+    print(json.dumps({"same": fast == plain, "events": [len(s["events"]) if s else 0 for s in fast],
+                      "slot": fast[0]["slots"]["language"]}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_a_conversation_read_back_column_only_is_the_one_rasa_reads() -> None:
+    found = in_rasa(TRACKER_SCRIPT)
+    assert found["same"] is True
+    assert found["events"][0] < found["events"][1]  # the latest session only, unless all asked for
+    assert found["events"][2] == 0  # an unknown conversation is none
+    assert found["slot"] == "en"
