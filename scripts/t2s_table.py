@@ -35,7 +35,10 @@ def table() -> dict[str, str]:
 
 def main() -> None:
     pairs = table()
-    header = "# Traditional -> Simplified, one character each; made by scripts/t2s_table.py from OpenCC (Apache-2.0)\n"
+    header = (
+        "# Traditional -> Simplified, one character each;"
+        " made by scripts/t2s_table.py from OpenCC (Apache-2.0)\n"
+    )
     OUT.write_text(header + "".join(f"{t}\t{s}\n" for t, s in sorted(pairs.items())), encoding="utf-8")
     print(f"{len(pairs)} characters -> {OUT}")
 

@@ -67,7 +67,10 @@ def main() -> int:
         x_test = [harness.plain(t) for label in test for t in test[label]]
         y_test = [label for label in test for _ in test[label]]
         as_simplified = args.simplified  # config.yml's `simplified: true`, as rasa_ext/tfidf.py does
-        text = simplified if as_simplified else (lambda x: x)
+
+        def text(x: str, as_simplified: bool = as_simplified) -> str:
+            return simplified(x) if as_simplified else x
+
         word_vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit(
             [words(x, as_simplified) for x in x_train]
         )
@@ -75,10 +78,10 @@ def main() -> int:
             analyzer=args.analyzer, ngram_range=(1, args.max_ngram), sublinear_tf=True, lowercase=True
         ).fit([text(x) for x in x_train])
 
-        def features(texts: list[str], wv=word_vec, cv=char_vec) -> sp.csr_matrix:
+        def features(texts: list[str], wv=word_vec, cv=char_vec, s=as_simplified) -> sp.csr_matrix:
             return sp.hstack(
                 [
-                    wv.transform([words(x, as_simplified) for x in texts]),
+                    wv.transform([words(x, s) for x in texts]),
                     cv.transform([text(x) for x in texts]) * args.chars_weight,
                 ]
             ).tocsr()
