@@ -30,12 +30,14 @@ from sklearn.svm import LinearSVC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.nlu_eval import run as harness
+from rasa_ext.tfidf import simplified
 
 jieba.setLogLevel(logging.WARNING)
 
 
-def words(text: str) -> list[str]:
-    return [w.lower() for w in jieba.lcut(text)]
+def words(text: str, as_simplified: bool = False) -> list[str]:
+    lowered = [w.lower() for w in jieba.lcut(text)]
+    return [simplified(w) for w in lowered] if as_simplified else lowered
 
 
 def main() -> int:
@@ -46,6 +48,9 @@ def main() -> int:
     parser.add_argument("--max-ngram", type=int, default=2)  # config.yml's
     parser.add_argument("--temperature", type=float, default=6.0)
     parser.add_argument("--analyzer", default="char_wb")
+    parser.add_argument(
+        "--no-simplified", dest="simplified", action="store_false", help="keep Traditional characters"
+    )
     parser.add_argument("--threshold", type=float, default=0.55)
     parser.add_argument("--ambiguity", type=float, default=0.1)
     parser.add_argument("--show", type=int, default=0, help="1: the errors and the 25 weakest labels")
@@ -61,14 +66,24 @@ def main() -> int:
         y_train = [label for label in train for _ in train[label]]
         x_test = [harness.plain(t) for label in test for t in test[label]]
         y_test = [label for label in test for _ in test[label]]
-        word_vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit([words(x) for x in x_train])
+        as_simplified = args.simplified  # config.yml's `simplified: true`, as rasa_ext/tfidf.py does
+
+        def text(x: str, as_simplified: bool = as_simplified) -> str:
+            return simplified(x) if as_simplified else x
+
+        word_vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit(
+            [words(x, as_simplified) for x in x_train]
+        )
         char_vec = TfidfVectorizer(
             analyzer=args.analyzer, ngram_range=(1, args.max_ngram), sublinear_tf=True, lowercase=True
-        ).fit(x_train)
+        ).fit([text(x) for x in x_train])
 
-        def features(texts: list[str], wv=word_vec, cv=char_vec) -> sp.csr_matrix:
+        def features(texts: list[str], wv=word_vec, cv=char_vec, s=as_simplified) -> sp.csr_matrix:
             return sp.hstack(
-                [wv.transform([words(x) for x in texts]), cv.transform(texts) * args.chars_weight]
+                [
+                    wv.transform([words(x, s) for x in texts]),
+                    cv.transform([text(x) for x in texts]) * args.chars_weight,
+                ]
             ).tocsr()
 
         model = LinearSVC(C=args.C, random_state=42).fit(features(x_train), y_train)

@@ -252,6 +252,61 @@ def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loa
     assert result["same_after_loading"] is True
 
 
+SIMPLIFIED_SCRIPT = r"""
+import json, tempfile
+from pathlib import Path
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa_ext.tfidf import SentenceTfidf
+
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+context = ExecutionContext(GraphSchema({}), "model")
+tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+texts = ["给我发防骗提醒", "关闭长辈模式", "没解决", "not solved"]
+result = {}
+for simplified in (True, False):
+    config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": simplified}
+    resource = Resource(f"tfidf-{simplified}")
+    component = SentenceTfidf.create(config, storage, resource, context)
+    data = TrainingData(training_examples=[Message(data={"text": t, "intent": "x"}) for t in texts])
+    tokenizer.process_training_data(data)
+    component.train(data)
+    loaded = SentenceTfidf.load(config, storage, resource, context)
+
+    def row(text):
+        message = Message(data={"text": text})
+        tokenizer.process([message])
+        [seen] = loaded.process([message])
+        return [f for f in seen.features if f.type == "sentence"][0].features.tocsr()
+
+    hant, hans = row("給我發防騙提醒"), row("给我发防骗提醒")
+    # The character block (after the words'); jieba may cut the two scripts' words differently.
+    offset = len(loaded._vectorizers["words"].get_feature_names_out())
+    result[str(simplified)] = {
+        "same": bool(abs(hant[:, offset:] - hans[:, offset:]).max() < 1e-9),
+        "hant_features": int(hant[:, offset:].nnz),
+        "english_same": bool(abs(row("Not Solved") - row("not solved")).max() < 1e-9),
+    }
+print(json.dumps(result))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_traditional_reads_as_simplified_when_configured() -> None:
+    result = in_rasa(SIMPLIFIED_SCRIPT)
+    # A zh-Hant message gets exactly the character features its zh-Hans twin gets.
+    assert result["True"]["same"] is True
+    # Without the option, its Traditional characters are characters the model never saw: fewer
+    # of its characters and pairs are features at all.
+    assert result["False"]["same"] is False
+    assert result["False"]["hant_features"] < result["True"]["hant_features"]
+    assert result["True"]["english_same"] is True
+
+
 LINEAR_SCRIPT = r"""
 import json, tempfile
 from pathlib import Path
