@@ -22,6 +22,14 @@ scripts/t2s_table.py): 發防騙提醒 and 发防骗提醒 then share every feat
 learns from the zh-Hans examples and the other way round. Over five held-out splits this raised
 intent macro-F1 by about 0.01 (docs/understanding.md).
 
+With `long_numbers: N` (config.yml sets 6), every run of N or more digits is read as one
+placeholder `#` in both blocks: a phone, QQ, ID or case number says that the resident wrote a
+number, not which. Read as written, the digits' characters and pairs weighed for whichever intent
+had the most numbers among its examples (the guardian code's, a bare phone number's): "先加我这个
+QQ 2876654301" went to the guardian link and "我要登记纠纷 对方电话139…" to the fallback. Hotlines
+(110, 12345, 96110) are shorter and keep their digits. The numbers themselves are read elsewhere
+(rasa_ext/numbers.py, the forms), from the text as written.
+
 Rasa's own classifiers (DIET, ResponseSelector) need a sequence feature from each featurizer
 they read, so beside the sentence feature there is an empty one-column sequence matrix, one row
 per token: it keeps the feature usable by them (bench/nlu_eval compares against them) and
@@ -37,6 +45,8 @@ from __future__ import annotations
 import copy
 import functools
 import pickle
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,15 +84,25 @@ def simplified(text: str) -> str:
     return text.translate(_t2s_table())
 
 
-def _words(message: Message, as_simplified: bool = False) -> list[str]:
-    """The tokenizer's (jieba's) words, lowercased (and read as Simplified)."""
-    words = [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT]) or []]
-    return [simplified(word) for word in words] if as_simplified else words
+def reader(config: dict[str, Any]) -> Callable[[str], str]:
+    """How the featurizer reads a text or a word: as written, or (config) with Traditional
+    characters read as Simplified and every run of at least `long_numbers` digits read as one
+    placeholder, `#`."""
+    as_simplified = bool(config.get("simplified", False))
+    shortest = int(config.get("long_numbers", 0))
+    long_number = re.compile(rf"\d{{{shortest},}}") if shortest > 0 else None
+
+    def read(text: str) -> str:
+        if as_simplified:
+            text = simplified(text)
+        return long_number.sub("#", text) if long_number is not None else text
+
+    return read
 
 
-def _text(message: Message, as_simplified: bool = False) -> str:
-    text = message.get(TEXT)
-    return simplified(text) if as_simplified else text
+def _words(message: Message, read: Callable[[str], str]) -> list[str]:
+    """The tokenizer's (jieba's) words, lowercased, as `read` reads them."""
+    return [read(token.text.lower()) for token in message.get(TOKENS_NAMES[TEXT]) or []]
 
 
 def _already_split(words: list[str]) -> list[str]:
@@ -97,7 +117,13 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
     def get_default_config() -> dict[str, Any]:
         # The character block weighs twice the words: over five held-out splits (bench/nlu_eval,
         # docs/understanding.md) that classified intents and answers best (1, 1.5, 2 and 3 tried).
-        return {"alias": "sentence_tfidf", "max_ngram": 4, "chars_weight": 2.0, "simplified": False}
+        return {
+            "alias": "sentence_tfidf",
+            "max_ngram": 4,
+            "chars_weight": 2.0,
+            "simplified": False,
+            "long_numbers": 0,  # off: digits are read as written
+        }
 
     def __init__(
         self,
@@ -158,10 +184,10 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             sublinear_tf=True,
             lowercase=True,
         )
-        as_simplified = bool(self._config.get("simplified", False))
+        read = reader(self._config)
         self._vectorizers = {
-            "words": words.fit([_words(m, as_simplified) for m in messages]),
-            "chars": chars.fit([_text(m, as_simplified) for m in messages]),
+            "words": words.fit([_words(m, read) for m in messages]),
+            "chars": chars.fit([read(m.get(TEXT)) for m in messages]),
         }
         with self._storage.write_to(self._resource) as directory:
             (directory / VECTORIZERS_FILE).write_bytes(pickle.dumps(self._vectorizers))
@@ -173,11 +199,11 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
         with_text = [m for m in messages if m.get(TEXT)]
         if not with_text or not self._vectorizers:
             return messages
-        as_simplified = bool(self._config.get("simplified", False))
+        read = reader(self._config)
         rows = scipy.sparse.hstack(
             [
-                self._vectorizers["words"].transform([_words(m, as_simplified) for m in with_text]),
-                self._vectorizers["chars"].transform([_text(m, as_simplified) for m in with_text])
+                self._vectorizers["words"].transform([_words(m, read) for m in with_text]),
+                self._vectorizers["chars"].transform([read(m.get(TEXT)) for m in with_text])
                 * float(self._config["chars_weight"]),
             ]
         ).tocsr()

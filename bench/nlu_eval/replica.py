@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import jieba
@@ -30,14 +31,13 @@ from sklearn.svm import LinearSVC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.nlu_eval import run as harness
-from rasa_ext.tfidf import simplified
+from rasa_ext.tfidf import reader
 
 jieba.setLogLevel(logging.WARNING)
 
 
-def words(text: str, as_simplified: bool = False) -> list[str]:
-    lowered = [w.lower() for w in jieba.lcut(text)]
-    return [simplified(w) for w in lowered] if as_simplified else lowered
+def words(text: str, read: Callable[[str], str]) -> list[str]:
+    return [read(w.lower()) for w in jieba.lcut(text)]
 
 
 def main() -> int:
@@ -50,6 +50,12 @@ def main() -> int:
     parser.add_argument("--analyzer", default="char_wb")
     parser.add_argument(
         "--no-simplified", dest="simplified", action="store_false", help="keep Traditional characters"
+    )
+    parser.add_argument(
+        "--long-numbers",
+        type=int,
+        default=6,
+        help="digits read as one # from this length (0: never)",
     )
     parser.add_argument("--threshold", type=float, default=0.55)
     parser.add_argument("--ambiguity", type=float, default=0.1)
@@ -66,23 +72,20 @@ def main() -> int:
         y_train = [label for label in train for _ in train[label]]
         x_test = [harness.plain(t) for label in test for t in test[label]]
         y_test = [label for label in test for _ in test[label]]
-        as_simplified = args.simplified  # config.yml's `simplified: true`, as rasa_ext/tfidf.py does
-
-        def text(x: str, as_simplified: bool = as_simplified) -> str:
-            return simplified(x) if as_simplified else x
-
+        # config.yml's `simplified` and `long_numbers`, read as rasa_ext/tfidf.py reads them
+        read = reader({"simplified": args.simplified, "long_numbers": args.long_numbers})
         word_vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit(
-            [words(x, as_simplified) for x in x_train]
+            [words(x, read) for x in x_train]
         )
         char_vec = TfidfVectorizer(
             analyzer=args.analyzer, ngram_range=(1, args.max_ngram), sublinear_tf=True, lowercase=True
-        ).fit([text(x) for x in x_train])
+        ).fit([read(x) for x in x_train])
 
-        def features(texts: list[str], wv=word_vec, cv=char_vec, s=as_simplified) -> sp.csr_matrix:
+        def features(texts: list[str], wv=word_vec, cv=char_vec, r=read) -> sp.csr_matrix:
             return sp.hstack(
                 [
-                    wv.transform([words(x, s) for x in texts]),
-                    cv.transform([text(x) for x in texts]) * args.chars_weight,
+                    wv.transform([words(x, r) for x in texts]),
+                    cv.transform([r(x) for x in texts]) * args.chars_weight,
                 ]
             ).tocsr()
 
