@@ -22,13 +22,13 @@ scripts/t2s_table.py): 發防騙提醒 and 发防骗提醒 then share every feat
 learns from the zh-Hans examples and the other way round. Over five held-out splits this raised
 intent macro-F1 by about 0.01 (docs/understanding.md).
 
-With `long_numbers: N` (config.yml sets 6), every run of N or more digits is read as one
-placeholder `#` in both blocks: a phone, QQ, ID or case number says that the resident wrote a
-number, not which. Read as written, the digits' characters and pairs weighed for whichever intent
-had the most numbers among its examples (the guardian code's, a bare phone number's): "先加我这个
-QQ 2876654301" went to the guardian link and "我要登记纠纷 对方电话139…" to the fallback. Hotlines
-(110, 12345, 96110) are shorter and keep their digits. The numbers themselves are read elsewhere
-(rasa_ext/numbers.py, the forms), from the text as written.
+With `long_numbers: N` (config.yml sets 6), every run of N or more digits is left out of both
+blocks: a phone, QQ, ID or case number says that the resident wrote a number, not what they want.
+Read as written, the digits' characters and pairs weighed for the intent with the most numbers
+among its examples (the guardian code's): "先加我这个QQ 2876654301" went to the guardian link and
+"我要登记纠纷 对方电话139…" to the fallback. Read as one placeholder, the number still spoke for
+the guardian link. Hotlines (110, 12345, 96110) are shorter and keep their digits. The numbers
+themselves are read elsewhere (rasa_ext/numbers.py, the forms), from the text as written.
 
 Rasa's own classifiers (DIET, ResponseSelector) need a sequence feature from each featurizer
 they read, so beside the sentence feature there is an empty one-column sequence matrix, one row
@@ -86,8 +86,7 @@ def simplified(text: str) -> str:
 
 def reader(config: dict[str, Any]) -> Callable[[str], str]:
     """How the featurizer reads a text or a word: as written, or (config) with Traditional
-    characters read as Simplified and every run of at least `long_numbers` digits read as one
-    placeholder, `#`."""
+    characters read as Simplified and every run of at least `long_numbers` digits left out."""
     as_simplified = bool(config.get("simplified", False))
     shortest = int(config.get("long_numbers", 0))
     long_number = re.compile(rf"\d{{{shortest},}}") if shortest > 0 else None
@@ -95,7 +94,7 @@ def reader(config: dict[str, Any]) -> Callable[[str], str]:
     def read(text: str) -> str:
         if as_simplified:
             text = simplified(text)
-        return long_number.sub("#", text) if long_number is not None else text
+        return long_number.sub(" ", text) if long_number is not None else text
 
     return read
 

@@ -55,7 +55,7 @@ def main() -> int:
         "--long-numbers",
         type=int,
         default=6,
-        help="digits read as one # from this length (0: never)",
+        help="digits left out from this length (0: never)",
     )
     parser.add_argument("--threshold", type=float, default=0.55)
     parser.add_argument("--ambiguity", type=float, default=0.1)

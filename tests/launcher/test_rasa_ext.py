@@ -261,7 +261,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa_ext.tfidf import SentenceTfidf
+from rasa_ext.tfidf import SentenceTfidf, reader
 
 storage = LocalModelStorage(Path(tempfile.mkdtemp()))
 context = ExecutionContext(GraphSchema({}), "model")
@@ -291,12 +291,28 @@ for simplified in (True, False):
         "hant_features": int(hant[:, offset:].nnz),
         "english_same": bool(abs(row("Not Solved") - row("not solved")).max() < 1e-9),
     }
-print(json.dumps(result))
+# Long numbers: read as left out, in both blocks, when configured; short ones as written.
+config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": True, "long_numbers": 6}
+resource = Resource("tfidf-numbers")
+component = SentenceTfidf.create(config, storage, resource, context)
+data = TrainingData(training_examples=[Message(data={"text": t, "intent": "x"})
+                                       for t in texts + ["绑定码 20481937", "96110打来的"]])
+tokenizer.process_training_data(data)
+component.train(data)
+loaded = SentenceTfidf.load(config, storage, resource, context)
+same = lambda a, b: bool(abs(row(a) - row(b)).max() < 1e-9)
+read = reader(config)
+result["numbers"] = {
+    "qq_or_phone": same("加我QQ 2876654301", "加我QQ 13900001111"),
+    "hotline": same("96110打来的", "12345打来的"),
+    "read": [read("先加我QQ 2876654301 有急"), read("查詢 DT-JF-2026-000123"), reader({})("QQ 2876654301")],
+}
+print(json.dumps(result, ensure_ascii=False))
 """
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
-def test_traditional_reads_as_simplified_when_configured() -> None:
+def test_traditional_reads_as_simplified_and_long_numbers_as_left_out_when_configured() -> None:
     result = in_rasa(SIMPLIFIED_SCRIPT)
     # A zh-Hant message gets exactly the character features its zh-Hans twin gets.
     assert result["True"]["same"] is True
@@ -305,6 +321,11 @@ def test_traditional_reads_as_simplified_when_configured() -> None:
     assert result["False"]["same"] is False
     assert result["False"]["hant_features"] < result["True"]["hant_features"]
     assert result["True"]["english_same"] is True
+    # A phone or QQ number says nothing of what the resident wants: any one reads as another.
+    numbers = result["numbers"]
+    assert numbers["qq_or_phone"] is True
+    assert numbers["hotline"] is False  # 96110 and 12345 are different hotlines
+    assert numbers["read"] == ["先加我QQ   有急", "查询 DT-JF-2026- ", "QQ 2876654301"]
 
 
 LINEAR_SCRIPT = r"""
