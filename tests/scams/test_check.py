@@ -332,14 +332,6 @@ PLAIN_PROMOTIONS = [
 ]
 
 
-@pytest.mark.parametrize("text", PLAIN_PROMOTIONS)
-def test_an_ordinary_promotion_without_its_signature_stays_low(text: str) -> None:
-    result = check(text)
-
-    assert result.risk is Risk.LOW
-    assert result.fraud_type is None
-
-
 # Scams dressed as offers: the strong signs (a code, a safe account) or the rules' own evidence
 # still flag them, promotional words or not.
 DRESSED_AS_OFFERS = [
@@ -360,14 +352,6 @@ POINTS_NOTICE = "尊敬的客户，您的积分将于12月31日清零，可登�
 
 def test_a_real_points_notice_without_a_link_stays_low() -> None:
     assert check(POINTS_NOTICE).risk is Risk.LOW
-
-
-@pytest.mark.parametrize("text", DRESSED_AS_OFFERS)
-def test_a_scam_dressed_as_an_offer_is_still_flagged(text: str) -> None:
-    result = check(text)
-
-    assert result.risk is not Risk.LOW
-    assert result.red_flags
 
 
 def test_the_model_reads_a_message_without_its_signature_and_opt_out_line() -> None:
@@ -395,8 +379,8 @@ OPERATOR_OFFERS = [
 ]
 
 
-@pytest.mark.parametrize("text", OPERATOR_OFFERS)
-def test_an_operator_or_shop_offer_with_a_link_to_claim_stays_low(text: str) -> None:
+@pytest.mark.parametrize("text", PLAIN_PROMOTIONS + OPERATOR_OFFERS)
+def test_an_ordinary_promotion_stays_low_without_its_signature_or_with_a_link_to_claim(text: str) -> None:
     result = check(text)
 
     assert result.risk is Risk.LOW
@@ -413,8 +397,8 @@ OFFERS_THAT_ASK_TOO_MUCH = [
 ]
 
 
-@pytest.mark.parametrize("text", OFFERS_THAT_ASK_TOO_MUCH)
-def test_an_offer_that_asks_for_what_no_promotion_asks_is_still_flagged(text: str) -> None:
+@pytest.mark.parametrize("text", DRESSED_AS_OFFERS + OFFERS_THAT_ASK_TOO_MUCH)
+def test_a_scam_dressed_as_an_offer_or_asking_what_no_promotion_asks_is_still_flagged(text: str) -> None:
     result = check(text)
 
     assert result.risk is not Risk.LOW
@@ -463,16 +447,6 @@ def test_acquaintance_scams_told_without_a_transfer_word_are_flagged(text: str, 
     assert result.fraud_type == fraud_type
 
 
-def test_an_english_charge_alert_with_a_link_if_it_wasnt_you_is_phishing() -> None:
-    result = check(
-        "Bank alert: a payment of $612.40 to an online store is pending. If this wasn't you, "
-        "cancel it at http://bank-cancel.example.com"
-    )
-
-    assert result.risk is not Risk.LOW
-    assert result.fraud_type == "fraud_phishing"
-
-
 def test_a_genuine_card_alert_that_sends_you_to_your_card_s_number_stays_low() -> None:
     result = check(
         "Your card ending 1234 was used for $42.10 at Green Grocer. If this wasn't you, "
@@ -486,12 +460,14 @@ def test_a_genuine_card_alert_that_sends_you_to_your_card_s_number_stays_low() -
     "text",
     [
         # Written for this test in the shape of today's English text scams.
+        "Bank alert: a payment of $612.40 to an online store is pending. If this wasn't you, "
+        "cancel it at http://bank-cancel.example.com",
         "This is a gift to express our gratitude for paying your bill on time. Collect it here: http://thanks-gift.example.com/g",
         "Complete our 1-minute survey and receive a $100 reward: http://survey-reward.example.org",
         "Wells Fargo: validation required on your account. Visit http://wf-validate.example.com",
     ],
 )
-def test_an_english_thank_you_gift_survey_reward_or_validation_link_is_phishing(text: str) -> None:
+def test_an_english_charge_alert_gift_survey_reward_or_validation_link_is_phishing(text: str) -> None:
     result = check(text)
 
     assert result.risk is not Risk.LOW
