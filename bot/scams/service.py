@@ -2,8 +2,9 @@
 
 `check(text)` combines the transparent rules (bot.scams.rules) with the calibrated model
 (bot.scams.model: TF-IDF and logistic regression). Links, phone and account numbers in anything
-it returns are defanged, so no chat client turns them into something to tap. `looks_like_pasted_message(text)` tells the relay
-whether a typed message is someone else's message to check rather than a question.
+it returns are defanged, so no chat client turns them into something to tap.
+`looks_like_pasted_message(text)` tells the relay whether a typed message is someone else's
+message to check rather than a question.
 """
 
 from __future__ import annotations
