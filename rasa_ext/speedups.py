@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import json
 import re
 from collections import OrderedDict
@@ -150,17 +149,14 @@ def validate_yaml_schema(
     _VALID.add(key)
 
 
+_get_text_hash = rasa_io.get_text_hash
+_short_md5 = functools.lru_cache(maxsize=1 << 16)(_get_text_hash)  # Rasa's own md5, remembered
+
+
 def get_text_hash(text: str, encoding: str = rasa_io.DEFAULT_ENCODING) -> str:
     if len(text) > 64:  # containers' JSON, long texts: seldom twice, not worth keeping
-        return _md5(text, encoding)
+        return _get_text_hash(text, encoding)
     return _short_md5(text, encoding)
-
-
-def _md5(text: str, encoding: str) -> str:
-    return hashlib.md5(text.encode(encoding)).hexdigest()  # noqa: S324 (Rasa's own fingerprint)
-
-
-_short_md5 = functools.lru_cache(maxsize=1 << 16)(_md5)
 
 
 _load_domain = DomainProvider.load.__func__  # type: ignore[attr-defined]

@@ -504,10 +504,12 @@ class FakeStack:
         self.requested: dict[str, str | None] = {}
         self.hold_back = hold_back
         self.seen: list[tuple[str, str]] = []
+        self.polled = 0  # GET /api/chat/pending
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
         if path == "/api/chat/pending":
+            self.polled += 1
             # The stack's dispatcher asking the due survey: Rasa starts it, the web chat gets the
             # question with its (signed) buttons.
             conversation = f"web:{request.url.params['sender']}"
@@ -624,6 +626,7 @@ def test_a_survey_case_is_started_and_brought_to_its_question() -> None:
     # Without a gateway (--direct) the survey is started and rated in Rasa itself.
     direct = FakeStack()
     assert play(case, direct, {"deval-1": "DT-JF-2026-000999"}, "--direct").setup_ok
+    assert (fake.polled > 0, direct.polled) == (True, 0)
 
 
 def test_a_message_that_never_reached_rasa_is_an_error_not_a_flow() -> None:

@@ -578,9 +578,23 @@ from rasa_ext import speedups
 speedups.apply()
 speedups.apply()  # idempotent
 
-# The domain, twice (the second time from memory), is the domain Rasa reads.
-first = Domain.load(str(part)).as_dict()
-second = Domain.load(str(part)).as_dict()
+# Rasa's parser and schema check, counted from here on.
+calls = {"parse": 0, "check": 0}
+parse, check = speedups._read_yaml, speedups._validate_yaml_schema
+def counted(name, function):
+    def call(*args, **kwargs):
+        calls[name] += 1
+        return function(*args, **kwargs)
+    return call
+speedups._read_yaml, speedups._validate_yaml_schema = counted("parse", parse), counted("check", check)
+def cost(action):
+    before = dict(calls)
+    result = action()
+    return result, {name: calls[name] - before[name] for name in calls}
+
+# The domain, twice, is the domain Rasa reads; the second time nothing is parsed or checked.
+first, first_cost = cost(lambda: Domain.load(str(part)).as_dict())
+second, second_cost = cost(lambda: Domain.load(str(part)).as_dict())
 # What the memory hands out is a copy: changing it changes nothing for the next reader.
 text = (part / "claims.yml").read_text()
 parsed = rasa_io.read_yaml(text)
@@ -601,18 +615,23 @@ with tempfile.TemporaryDirectory() as storage_dir, tempfile.TemporaryDirectory()
     model = Path("models/shuoshi.tar.gz")
     storage, _ = LocalModelStorage.from_model_archive(Path(storage_dir), model)
     context = ExecutionContext(GraphSchema({}), "m")
-    provider = DomainProvider.load({}, storage, Resource("domain_provider"), context)
+    provider, served_cost = cost(
+        lambda: DomainProvider.load({}, storage, Resource("domain_provider"), context)
+    )
     served = provider.provide_inference().as_dict()
     with tarfile.open(model) as archive:
         archive.extractall(unpacked)
     [persisted] = Path(unpacked).glob("components/domain_provider/domain.yml")
-    checked = Domain.from_path(persisted.parent).as_dict()
+    checked, checked_cost = cost(lambda: Domain.from_path(persisted.parent).as_dict())
+fingerprint = load_data("nlu_data/account.yml").fingerprint()
 print(json.dumps({
     "domain": first == plain_domain and second == plain_domain,
+    "costs": [first_cost["check"] > 0, second_cost, served_cost["check"], checked_cost["check"] > 0],
+    "md5_remembered": speedups._short_md5.cache_info().hits > 0,
     "copy": bool(again) and again == rasa_io.read_yaml(text),
     "refused": refused,
     "model_domain": served == checked and len(served["intents"]) > 40,
-    "fingerprint": load_data("nlu_data/account.yml").fingerprint() == plain_fingerprint,
+    "fingerprint": fingerprint == plain_fingerprint,
     "md5": rasa_io.get_text_hash("说事 text") == hashlib.md5("说事 text".encode()).hexdigest(),
 }))
 """
@@ -623,6 +642,10 @@ print(json.dumps({
 def test_reading_yaml_from_memory_gives_rasa_the_same_domain_data_and_fingerprints() -> None:
     assert in_rasa(LOADING_SCRIPT) == {
         "domain": True,
+        # checked the first time; parsed and checked no more the second; the model's own domain
+        # loaded without a check, the same file read by Rasa's checked path with one
+        "costs": [True, {"parse": 0, "check": 0}, 0, True],
+        "md5_remembered": True,
         "copy": True,
         "refused": [True, True],
         "model_domain": True,
@@ -633,6 +656,7 @@ def test_reading_yaml_from_memory_gives_rasa_the_same_domain_data_and_fingerprin
 
 TRACKER_SCRIPT = r"""
 import asyncio, json, tempfile
+import sqlalchemy.event
 from pathlib import Path
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -659,14 +683,19 @@ async def main():
         tracker.update(event)
     await store.save(tracker)
     state = lambda t: t.current_state(EventVerbosity.ALL) if t else None
-    plain = [state(await store.retrieve("web:a")), state(await store.retrieve_full_tracker("web:a")),
-             state(await store.retrieve("web:nobody"))]
+    # Every event row SQLAlchemy makes into an ORM object, counted.
+    rows = []
+    sqlalchemy.event.listen(store.SQLEvent, "load", lambda target, context: rows.append(target))
+    async def read():
+        return [state(await store.retrieve("web:a")), state(await store.retrieve_full_tracker("web:a")),
+                state(await store.retrieve("web:nobody"))]
+    plain = await read()
+    plain_rows = len(rows)
     from rasa_ext import speedups
     speedups.apply()
-    fast = [state(await store.retrieve("web:a")), state(await store.retrieve_full_tracker("web:a")),
-            state(await store.retrieve("web:nobody"))]
+    fast = await read()
     print(json.dumps({"same": fast == plain, "events": [len(s["events"]) if s else 0 for s in fast],
-                      "slot": fast[0]["slots"]["language"]}))
+                      "slot": fast[0]["slots"]["language"], "rows": [plain_rows, len(rows) - plain_rows]}))
 
 asyncio.run(main())
 """
@@ -679,3 +708,6 @@ def test_a_conversation_read_back_column_only_is_the_one_rasa_reads() -> None:
     assert found["events"][0] < found["events"][1]  # the latest session only, unless all asked for
     assert found["events"][2] == 0  # an unknown conversation is none
     assert found["slot"] == "en"
+    # Rasa's own read made an ORM object of every event row; the column-only read makes none.
+    plain_rows, fast_rows = found["rows"]
+    assert plain_rows >= sum(found["events"]) and fast_rows == 0
