@@ -79,6 +79,11 @@ class ActionsSettings(BaseModel):
     # Shared secret Rasa sends to the action server with every call (endpoints.yml's headers);
     # the action server refuses a call without it (actions/server.py).
     secret: SecretStr | None = None
+    # Seconds the gateway takes the action server as up after a probe found it up. Every turn
+    # needs it up (Rasa would go on without the actions' effects), so a message is held back
+    # with a "busy" reply when it is down; a server that goes down is noticed within this time,
+    # or at once by a turn that comes back empty. 0: probe before every turn.
+    alive_for: float = Field(default=0.5, ge=0)
 
     @property
     def url(self) -> str:

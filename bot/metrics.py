@@ -157,8 +157,8 @@ class MeteredRasaClient(RasaClient):
             self._metrics.rasa_errors.labels(call="tracker").inc()
             raise
 
-    async def actions_alive(self) -> bool:
-        alive = await super().actions_alive()
+    async def actions_alive(self, *, fresh: bool = False) -> bool:
+        alive = await super().actions_alive(fresh=fresh)
         if not alive:
             self._metrics.actions_down.inc()
         return alive

@@ -59,6 +59,10 @@ class RelayInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         relay = Blueprint("relay_webhook", __name__)
 
+        @relay.listener("after_server_stop")
+        async def close_sessions(*_: Any) -> None:
+            await speedups.close_sessions()
+
         @relay.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})

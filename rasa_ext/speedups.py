@@ -46,13 +46,19 @@ applies and still rejects a malformed response.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
+import itertools
 import json
 import re
+import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
+import ujson
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
@@ -65,6 +71,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils import io as rasa_io
 from rasa.shared.utils import validation as rasa_validation
 from rasa.shared.utils.common import all_subclasses
+from rasa.utils import endpoints
 
 # Rasa's own placeholder pattern (rasa/core/nlg/interpolator.py).
 _PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
@@ -180,8 +187,96 @@ async def _retrieve(
         )
         events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data).all()]
         if self.domain and len(events) > 0:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            if not fetch_events_from_all_sessions:
+                # What `_additional_events` would count when this tracker is saved.
+                key = id(tracker)
+                forget = functools.partial(_forget_stored_count, key)
+                _stored_counts[key] = (weakref.ref(tracker, forget), len(events))
+            return tracker
         return None
+
+
+# id(tracker) -> (the tracker, how many of its events are stored since the last session start),
+# for trackers read by `_retrieve` and not saved yet.
+_stored_counts: dict[int, tuple[weakref.ref[DialogueStateTracker], int]] = {}
+_rasa_additional_events = SQLTrackerStore._additional_events
+
+
+def _forget_stored_count(key: int, _gone: Any) -> None:
+    """A tracker read and never saved (a read through the HTTP API) is forgotten when it goes."""
+    _stored_counts.pop(key, None)
+
+
+def _additional_events(self: SQLTrackerStore, session: Any, tracker: DialogueStateTracker) -> Iterator[Any]:
+    """Rasa's `_additional_events` without its count query for a tracker this process read:
+    the events after the ones it was read with (the same number the query would count, since
+    Rasa's lock store keeps every other writer of the conversation out until the tracker is
+    saved). Once only: a second save, or a copy of the tracker, counts as Rasa does."""
+    remembered = _stored_counts.pop(id(tracker), None)
+    if remembered is None or remembered[0]() is not tracker:
+        return _rasa_additional_events(self, session, tracker)
+    return itertools.islice(tracker.events, remembered[1], len(tracker.events))
+
+
+# Seconds an idle connection to an endpoint is kept for the next call: well under the action
+# server's own keep-alive (rasa-sdk's 120 s), so the server never closes a connection this side is
+# about to use.
+KEEP_IDLE_SECONDS = 15.0
+
+
+def _dumps(value: Any) -> str:
+    """Request bodies as JSON, by ujson (Rasa's venv has it; about three times as fast as `json`
+    on a tracker): the same JSON values, without escaping non-ASCII characters or "/"."""
+    return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+
+
+class _Kept:
+    """What `async with endpoint.session()` gets: the endpoint's session, left open afterwards."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self._session
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
+
+
+_kept: dict[int, tuple[endpoints.EndpointConfig, asyncio.AbstractEventLoop, aiohttp.ClientSession]] = {}
+_rasa_session = endpoints.EndpointConfig.session
+
+
+def _session(self: endpoints.EndpointConfig) -> Any:
+    """Rasa's `EndpointConfig.session`, one per endpoint and event loop, kept open: Rasa opened
+    a session, a connection and its TCP handshake for every action call and closed them again."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return _rasa_session(self)
+    kept = _kept.get(id(self))
+    if kept is None or kept[0] is not self or kept[1] is not loop or kept[2].closed:
+        auth = None
+        if self.basic_auth:
+            auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+        session = aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
+            connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_IDLE_SECONDS),
+            json_serialize=_dumps,
+        )
+        kept = _kept[id(self)] = (self, loop, session)
+    return _Kept(kept[2])
+
+
+async def close_sessions() -> None:
+    """Closes the kept sessions (the Rasa server does when it stops)."""
+    while _kept:
+        _, (_, loop, session) = _kept.popitem()
+        if loop is asyncio.get_running_loop():
+            await session.close()
 
 
 def apply() -> None:
@@ -192,6 +287,8 @@ def apply() -> None:
     rasa_validation.validate_yaml_schema = validate_yaml_schema
     DomainProvider.load = classmethod(load_domain)  # type: ignore[method-assign,assignment]
     SQLTrackerStore._retrieve = _retrieve  # type: ignore[method-assign]
+    SQLTrackerStore._additional_events = _additional_events  # type: ignore[method-assign]
+    endpoints.EndpointConfig.session = _session  # type: ignore[method-assign]
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     interpolator.interpolate_text = interpolate_text
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign,assignment]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +34,7 @@ class RasaClient:
         self._settings = settings
         self._http = http
         self._actions_probe: asyncio.Future[bool] | None = None
+        self._actions_up_since = float("-inf")
         self._in_flight: dict[str, asyncio.Semaphore] = {}
 
     async def _request(self, method: str, conversation_id: str, path: str, **options: Any) -> httpx.Response:
@@ -118,12 +120,23 @@ class RasaClient:
         )
         return any(states)
 
-    async def actions_alive(self) -> bool:
+    async def actions_alive(self, *, fresh: bool = False) -> bool:
         """Whether the action server is up (busy counts as up, see `_alive`). Turns that arrive
-        while a probe is on its way share it (200 residents at once send one probe, not 200)."""
+        while a probe is on its way share it (200 residents at once send one probe, not 200),
+        and a server found up counts as up for `actions.alive_for` seconds after the probe left
+        (a probe a turn was a sixth of the gateway's CPU under load, docs/load.md), unless
+        `fresh`. A server found down is probed again on the next turn."""
+        if not fresh and time.monotonic() - self._actions_up_since < self._settings.actions.alive_for:
+            return True
         if self._actions_probe is None or self._actions_probe.done():
-            self._actions_probe = asyncio.ensure_future(self._alive(f"{self._settings.actions.url}/health"))
+            self._actions_probe = asyncio.ensure_future(self._probe_actions())
         return await asyncio.shield(self._actions_probe)
+
+    async def _probe_actions(self) -> bool:
+        sent = time.monotonic()
+        alive = await self._alive(f"{self._settings.actions.url}/health")
+        self._actions_up_since = sent if alive else float("-inf")
+        return alive
 
     async def _alive(self, url: str) -> bool:
         """A server too busy to answer within the timeout is busy, not down (under load that is

@@ -291,7 +291,7 @@ class Relay:
     ) -> tuple[list[dict[str, Any]], bool]:
         # With the action server down, Rasa would go on without the actions' effects (a form
         # would lose its answers), so the message is not passed on at all. The check is one
-        # localhost request (about a millisecond); bench/ measures what it costs.
+        # localhost request, shared by the turns of `actions.alive_for` seconds (bench/load).
         if not await self._rasa.actions_alive():
             logger.warning("relay: action server unreachable; message held back")
             return [], False
@@ -302,7 +302,7 @@ class Relay:
         except RasaUnavailable as error:
             logger.warning("relay: %s", error)
             return [], False
-        if not replies and not await self._rasa.actions_alive():
+        if not replies and not await self._rasa.actions_alive(fresh=True):
             return [], False
         if not replies:
             return [{"text": notices.text(notices.Notice.NO_REPLY, Language(metadata["language"]))}], True

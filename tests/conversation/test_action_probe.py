@@ -1,4 +1,5 @@
-"""The action-server probe before every turn: shared by the turns that arrive together, and a
+"""The action-server probe before a turn: shared by the turns that arrive together, taken as
+standing for `actions.alive_for` seconds when it found the server up (never when down), and a
 busy server (probe timed out) is not mistaken for a dead one, for Rasa as for the actions."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from bot.config import Settings
 from bot.conversation.rasa_client import RasaClient
 
 
-def client(handler: object) -> tuple[RasaClient, list[httpx.Request]]:
+def client(handler: object, *, alive_for: float = 0.0) -> tuple[RasaClient, list[httpx.Request]]:
     seen: list[httpx.Request] = []
 
     async def record(request: httpx.Request) -> httpx.Response:
@@ -19,7 +20,9 @@ def client(handler: object) -> tuple[RasaClient, list[httpx.Request]]:
         return await handler(request)  # type: ignore[operator]
 
     http = httpx.AsyncClient(transport=httpx.MockTransport(record))
-    return RasaClient(settings=Settings(), http=http), seen
+    settings = Settings()
+    settings.actions.alive_for = alive_for
+    return RasaClient(settings=settings, http=http), seen
 
 
 def test_turns_arriving_together_share_one_probe() -> None:
@@ -69,3 +72,28 @@ def test_an_error_status_means_down() -> None:
 
     rasa, _ = client(failing)
     assert asyncio.run(rasa.actions_alive()) is False
+
+
+def test_a_server_found_up_is_not_probed_again_for_a_while_unless_asked() -> None:
+    answers = iter([httpx.Response(200), None, None])
+
+    async def then_refused(request: httpx.Request) -> httpx.Response:
+        answer = next(answers)
+        if answer is None:
+            raise httpx.ConnectError("refused", request=request)
+        return answer
+
+    rasa, seen = client(then_refused, alive_for=60.0)
+
+    async def turns() -> list[bool]:
+        # Up; the next turns within the minute take that answer; a turn that needs to be sure
+        # (its reply came back empty) probes, finds the server gone, and so does the next turn.
+        return [
+            await rasa.actions_alive(),
+            await rasa.actions_alive(),
+            await rasa.actions_alive(fresh=True),
+            await rasa.actions_alive(),
+        ]
+
+    assert asyncio.run(turns()) == [True, True, False, False]
+    assert len(seen) == 3

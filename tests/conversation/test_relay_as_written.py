@@ -17,7 +17,7 @@ class RecordingRasa:
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
 
-    async def actions_alive(self) -> bool:
+    async def actions_alive(self, *, fresh: bool = False) -> bool:
         return True
 
     async def active_form(self, *, conversation_id: str) -> str | None:

@@ -18,7 +18,7 @@ class RecordingRasa(RasaClient):
         self.metadata: list[dict[str, Any]] = []
         self.ids_while_sending: list[str] = []
 
-    async def actions_alive(self) -> bool:
+    async def actions_alive(self, *, fresh: bool = False) -> bool:
         return True
 
     async def active_form(self, *, conversation_id: str) -> str | None:

@@ -30,7 +30,7 @@ class ScriptedRasa(RasaClient):
         super().__init__(settings=settings, http=httpx.AsyncClient())
         self.sent: list[tuple[str, dict[str, Any]]] = []
 
-    async def actions_alive(self) -> bool:
+    async def actions_alive(self, *, fresh: bool = False) -> bool:
         return True
 
     async def active_form(self, *, conversation_id: str) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.e2e.stack import Stack, texts
@@ -16,6 +18,9 @@ def test_a_part_down_gets_a_busy_reply_and_the_next_message_works_once_it_is_bac
     stack.chat(f"fault-{part}-zh", text="你好")
     stack.chat(f"fault-{part}-en", text="hello there")
     stack.kill(part)
+    # An action server found up a moment ago counts as up for this long (a turn that comes back
+    # empty probes at once); then every turn is held back.
+    time.sleep(stack.settings.actions.alive_for)
     try:
         zh = stack.chat(f"fault-{part}-zh", text="你能做什么")
         en = stack.chat(f"fault-{part}-en", text="what can you do")

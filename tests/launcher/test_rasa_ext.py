@@ -209,7 +209,17 @@ one, message = features("my money")
 weights = {str(words[i]): float(one["sentence"][0, i]) for i in one["sentence"].indices if i < offset}
 long, _ = features("屏幕共享屏幕共享屏幕共享")
 short, _ = features("屏幕共享")
+# One message at a time (a resident's) takes a shortcut past scikit-learn; several (training)
+# go through it: the rows must be the same.
+several = [Message(data={"text": t}) for t in
+           ["屏幕共享屏幕共享", "My money my MONEY", "完全没见过的字", "12315", "刷單返利 平台", "?"]]
+tokenizer.process(several)
+batch = [m.features[-2].features.tocsr() for m in loaded.process(several)]
+alone = [loaded.process([m])[0].features[-2].features.tocsr() for m in several]
 print(json.dumps({
+    "shortcut_taken": loaded._one_row is not None,
+    "one_by_one": [[b.indices.tolist() == a.indices.tolist(), float(abs(b - a).max()) if b.nnz else 0, b.nnz]
+                   for b, a in zip(batch, alone)],
     "originals_untouched": [[f.origin for f in m.features] for m in examples],
     "trained": [[f.type, f.attribute, f.origin, f.is_sparse()]
                 for m in trained.training_examples[:1] for f in m.features],
@@ -241,6 +251,11 @@ def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loa
     # Words are of unit length, character n-grams of length chars_weight; a word in two of the
     # five training examples ("my") weighs less than one in a single example ("money").
     assert result["block_lengths"] == [1.0, 2.0]
+    # A message featurized alone gets the row it gets among others (the same columns, values
+    # within rounding), also a text of characters never seen (only char_wb's padding space).
+    assert all(same and difference < 1e-12 for same, difference, _ in result["one_by_one"])
+    assert all(nnz > 0 for _, _, nnz in result["one_by_one"])
+    assert result["shortcut_taken"] is True
     # (Rasa's jieba tokenizer keeps the space between English words as a token of its own.)
     assert set(result["weights"]) == {"my", "money", " "}
     assert result["weights"]["my"] < result["weights"]["money"]
@@ -711,3 +726,139 @@ def test_a_conversation_read_back_column_only_is_the_one_rasa_reads() -> None:
     # Rasa's own read made an ORM object of every event row; the column-only read makes none.
     plain_rows, fast_rows = found["rows"]
     assert plain_rows >= sum(found["events"]) and fast_rows == 0
+
+
+SAVE_SCRIPT = r"""
+import asyncio, copy, json, tempfile
+import sqlalchemy.event
+from pathlib import Path
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+domain = Domain.from_dict({
+    "intents": ["greet"],
+    "slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}},
+})
+
+def turn(text):
+    return [ActionExecuted("action_listen"), UserUttered(text, {"name": "greet", "confidence": 1.0}),
+            SlotSet("language", "zh-Hans"), BotUttered(f"re: {text}")]
+
+def new_session():
+    return [ActionExecuted("action_session_start"), SessionStarted(), SlotSet("language", "zh-Hans")]
+
+async def scenario(store, counted):
+    counts = []  # each save's count queries
+    async def save(tracker):
+        before = len(counted)
+        await store.save(tracker)
+        counts.append(len(counted) - before)
+    await save(DialogueStateTracker.from_events("web:a", [*new_session(), *turn("一")], domain.slots))
+    tracker = await store.retrieve("web:a")  # read, one turn more, saved
+    for event in turn("二"):
+        tracker.update(event)
+    await save(tracker)
+    tracker = await store.retrieve("web:a")  # a new session starts in the turn
+    for event in [*new_session(), *turn("三")]:
+        tracker.update(event)
+    await save(tracker)
+    tracker = await store.retrieve("web:a")  # one tracker saved twice
+    for event in turn("四"):
+        tracker.update(event)
+    await save(tracker)
+    for event in turn("五"):
+        tracker.update(event)
+    await save(tracker)
+    tracker = copy.deepcopy(await store.retrieve("web:a"))  # a copy is saved
+    for event in turn("六"):
+        tracker.update(event)
+    await save(tracker)
+    await store.retrieve("web:a")  # read and never saved (as the HTTP API does)
+    full = (await store.retrieve_full_tracker("web:a")).current_state(EventVerbosity.ALL)["events"]
+    return [[e["event"], e.get("text") or e.get("name")] for e in full], counts
+
+def new_store():
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(Path(tempfile.mkdtemp()) / "tracker.db"))
+    counted = []
+    sqlalchemy.event.listen(store.engine, "before_cursor_execute",
+        lambda conn, cursor, statement, *rest: counted.append(1) if "count(" in statement.lower() else None)
+    return store, counted
+
+async def main():
+    plain = await scenario(*new_store())
+    from rasa_ext import speedups
+    speedups.apply()
+    fast = await scenario(*new_store())
+    print(json.dumps({"plain": plain, "fast": fast, "left": len(speedups._stored_counts)}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_a_conversation_saved_without_counting_stores_what_rasa_stores() -> None:
+    found = in_rasa(SAVE_SCRIPT)
+    (plain_events, plain_counts), (fast_events, fast_counts) = found["plain"], found["fast"]
+    # Every event once, in order, the same as Rasa's own save stores them.
+    assert fast_events == plain_events
+    assert [text for kind, text in fast_events if kind == "user"] == ["一", "二", "三", "四", "五", "六"]
+    # Rasa counts the stored events before every save; a tracker this process just read needs no
+    # count (the second save of one tracker and the save of a copy still count, as Rasa does).
+    assert plain_counts == [1, 1, 1, 1, 1, 1]
+    assert fast_counts == [1, 0, 0, 0, 1, 1]
+    assert found["left"] == 0  # nothing kept for trackers that are gone
+
+
+SESSION_SCRIPT = r"""
+import asyncio, json
+from aiohttp import web
+from rasa.utils.endpoints import EndpointConfig
+
+async def main():
+    seen = []
+    async def webhook(request):
+        seen.append([request.transport.get_extra_info("peername")[1], await request.json(),
+                     request.headers.get("X-Secret")])
+        return web.json_response({"events": [], "responses": [{"text": "好"}]})
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook", headers={"X-Secret": "s3"})
+    body = {"next_action": "action_x", "tracker": {"text": "邻居漏水 a/b \"q\"", "n": 0.1 + 0.2}}
+
+    async def three_calls():
+        replies = [await endpoint.request(json=body, method="post") for _ in range(3)]
+        calls, seen[:] = list(seen), []
+        return {"replies": replies, "ports": len({port for port, _, _ in calls}),
+                "bodies_same": all(got == body for _, got, _ in calls),
+                "headers": [secret for _, _, secret in calls]}
+
+    plain = await three_calls()
+    from rasa_ext import speedups
+    speedups.apply()
+    fast = await three_calls()
+    kept = len(speedups._kept)
+    await speedups.close_sessions()
+    await runner.cleanup()
+    print(json.dumps({"plain": plain, "fast": fast, "kept": kept, "left": len(speedups._kept)}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_action_calls_share_one_kept_connection_and_send_the_same_json() -> None:
+    found = in_rasa(SESSION_SCRIPT)
+    plain, fast = found["plain"], found["fast"]
+    assert fast["replies"] == plain["replies"] == [{"events": [], "responses": [{"text": "好"}]}] * 3
+    assert fast["bodies_same"] and plain["bodies_same"]
+    assert fast["headers"] == plain["headers"] == ["s3"] * 3
+    # Rasa opened a connection for every call; now one connection serves all three.
+    assert plain["ports"] == 3 and fast["ports"] == 1
+    assert found["kept"] == 1 and found["left"] == 0  # closed when the server stops
