@@ -862,3 +862,34 @@ def test_action_calls_share_one_kept_connection_and_send_the_same_json() -> None
     # Rasa opened a connection for every call; now one connection serves all three.
     assert plain["ports"] == 3 and fast["ports"] == 1
     assert found["kept"] == 1 and found["left"] == 0  # closed when the server stops
+
+
+SQLITE_SCRIPT = r"""
+import json, sqlite3, tempfile
+from pathlib import Path
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+
+def modes(store):
+    with store.session_scope() as session:
+        return [session.execute(__import__("sqlalchemy").text(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "synchronous")]
+
+domain = Domain.from_dict({"intents": ["greet"]})
+plain = modes(SQLTrackerStore(domain, dialect="sqlite", db=str(Path(tempfile.mkdtemp()) / "t.db")))
+from rasa_ext import speedups
+speedups.apply()
+path = Path(tempfile.mkdtemp()) / "t.db"
+fast = modes(SQLTrackerStore(domain, dialect="sqlite", db=str(path)))
+print(json.dumps({"plain": plain, "fast": fast,
+                  "file": sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]}))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_a_sqlite_tracker_store_is_written_ahead_and_synced_at_checkpoints() -> None:
+    found = in_rasa(SQLITE_SCRIPT)
+    # SQLite's "synchronous": 2 = FULL (a sync on every commit), 1 = NORMAL (at checkpoints).
+    assert found["plain"] == ["delete", 2]
+    assert found["fast"] == ["wal", 1]
+    assert found["file"] == "wal"  # kept in the file, for every later connection
