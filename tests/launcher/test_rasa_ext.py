@@ -865,31 +865,49 @@ def test_action_calls_share_one_kept_connection_and_send_the_same_json() -> None
 
 
 SQLITE_SCRIPT = r"""
-import json, sqlite3, tempfile
+import asyncio, json, sqlite3, tempfile
 from pathlib import Path
+import sqlalchemy
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
 
 def modes(store):
     with store.session_scope() as session:
-        return [session.execute(__import__("sqlalchemy").text(f"PRAGMA {name}")).scalar()
+        return [session.execute(sqlalchemy.text(f"PRAGMA {name}")).scalar()
                 for name in ("journal_mode", "synchronous")]
 
+def connections(store):
+    # DBAPI connections opened for five reads
+    opened = []
+    sqlalchemy.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    for _ in range(5):
+        modes(store)
+    return len(opened)
+
 domain = Domain.from_dict({"intents": ["greet"]})
-plain = modes(SQLTrackerStore(domain, dialect="sqlite", db=str(Path(tempfile.mkdtemp()) / "t.db")))
+store = SQLTrackerStore(domain, dialect="sqlite", db=str(Path(tempfile.mkdtemp()) / "t.db"))
+plain = [modes(store), connections(store)]
 from rasa_ext import speedups
 speedups.apply()
 path = Path(tempfile.mkdtemp()) / "t.db"
-fast = modes(SQLTrackerStore(domain, dialect="sqlite", db=str(path)))
+store = SQLTrackerStore(domain, dialect="sqlite", db=str(path))
+fast = [modes(store), connections(store)]
+memory = SQLTrackerStore(domain, dialect="sqlite", db=":memory:")  # one database kept in memory
+asyncio.run(memory.save(DialogueStateTracker.from_events("web:m", [ActionExecuted("action_listen")])))
 print(json.dumps({"plain": plain, "fast": fast,
-                  "file": sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]}))
+                  "file": sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0],
+                  "memory": len((asyncio.run(memory.retrieve("web:m"))).events)}))
 """
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
-def test_a_sqlite_tracker_store_is_written_ahead_and_synced_at_checkpoints() -> None:
+def test_a_sqlite_tracker_store_keeps_its_connections_written_ahead_and_synced_at_checkpoints() -> None:
     found = in_rasa(SQLITE_SCRIPT)
     # SQLite's "synchronous": 2 = FULL (a sync on every commit), 1 = NORMAL (at checkpoints).
-    assert found["plain"] == ["delete", 2]
-    assert found["fast"] == ["wal", 1]
+    # Rasa opened a connection for every read; the pool keeps one.
+    assert found["plain"] == [["delete", 2], 5]
+    assert found["fast"] == [["wal", 1], 0]
     assert found["file"] == "wal"  # kept in the file, for every later connection
+    assert found["memory"] == 1  # an in-memory store is left as Rasa makes it
