@@ -30,6 +30,14 @@ among its examples (the guardian code's): "先加我这个QQ 2876654301" went to
 the guardian link. Hotlines (110, 12345, 96110) are shorter and keep their digits. The numbers
 themselves are read elsewhere (rasa_ext/numbers.py, the forms), from the text as written.
 
+With `latin_ngrams: [LOW, HIGH]` (config.yml sets [3, 5]), a third block of length
+`latin_weight` holds the character LOW- to HIGH-grams of the message's Latin letters alone (each
+English word padded with spaces, as `char_wb` pads it; anything not a letter or an apostrophe is a
+space). Pairs of characters are what a Chinese word is made of, but for English they are less
+than a syllable: "disappointed" and "not satisfied" shared nothing with their examples' stems.
+English messages were read right less often than Chinese ones (0.84 against 0.92 of held-out
+examples); a Chinese message has no Latin letters and an empty third block.
+
 Rasa's own classifiers (DIET, ResponseSelector) need a sequence feature from each featurizer
 they read, so beside the sentence feature there is an empty one-column sequence matrix, one row
 per token: it keeps the feature usable by them (bench/nlu_eval compares against them) and
@@ -66,6 +74,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 VECTORIZERS_FILE = "vectorizers.pkl"
 T2S_FILE = Path(__file__).with_name("t2s.tsv")
+NOT_LATIN = re.compile(r"[^a-z']+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -99,6 +108,11 @@ def reader(config: dict[str, Any]) -> Callable[[str], str]:
     return read
 
 
+def latin(text: str) -> str:
+    """The text's Latin letters (and apostrophes), lowercased; anything else is one space."""
+    return NOT_LATIN.sub(" ", text.lower())
+
+
 def _words(message: Message, read: Callable[[str], str]) -> list[str]:
     """The tokenizer's (jieba's) words, lowercased, as `read` reads them."""
     return [read(token.text.lower()) for token in message.get(TOKENS_NAMES[TEXT]) or []]
@@ -122,6 +136,8 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             "chars_weight": 2.0,
             "simplified": False,
             "long_numbers": 0,  # off: digits are read as written
+            "latin_ngrams": None,  # off: no block of Latin letters' n-grams
+            "latin_weight": 1.0,
         }
 
     def __init__(
@@ -143,6 +159,12 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             raise ValueError(f"max_ngram must be at least 1, not {config['max_ngram']}")
         if float(config["chars_weight"]) <= 0:
             raise ValueError(f"chars_weight must be positive, not {config['chars_weight']}")
+        if config.get("latin_ngrams"):
+            low, high = (int(n) for n in config["latin_ngrams"])
+            if not 1 <= low <= high:
+                raise ValueError(f"latin_ngrams must be [low, high], not {config['latin_ngrams']}")
+            if float(config.get("latin_weight", 1.0)) <= 0:
+                raise ValueError(f"latin_weight must be positive, not {config['latin_weight']}")
 
     @classmethod
     def create(
@@ -188,6 +210,10 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
             "words": words.fit([_words(m, read) for m in messages]),
             "chars": chars.fit([read(m.get(TEXT)) for m in messages]),
         }
+        if self._config.get("latin_ngrams"):
+            low, high = (int(n) for n in self._config["latin_ngrams"])
+            letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
+            self._vectorizers["latin"] = letters.fit([latin(m.get(TEXT)) for m in messages])
         with self._storage.write_to(self._resource) as directory:
             (directory / VECTORIZERS_FILE).write_bytes(pickle.dumps(self._vectorizers))
         return self._resource
@@ -199,13 +225,17 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
         if not with_text or not self._vectorizers:
             return messages
         read = reader(self._config)
-        rows = scipy.sparse.hstack(
-            [
-                self._vectorizers["words"].transform([_words(m, read) for m in with_text]),
-                self._vectorizers["chars"].transform([read(m.get(TEXT)) for m in with_text])
-                * float(self._config["chars_weight"]),
-            ]
-        ).tocsr()
+        blocks = [
+            self._vectorizers["words"].transform([_words(m, read) for m in with_text]),
+            self._vectorizers["chars"].transform([read(m.get(TEXT)) for m in with_text])
+            * float(self._config["chars_weight"]),
+        ]
+        if "latin" in self._vectorizers:
+            blocks.append(
+                self._vectorizers["latin"].transform([latin(m.get(TEXT)) for m in with_text])
+                * float(self._config.get("latin_weight", 1.0))
+            )
+        rows = scipy.sparse.hstack(blocks).tocsr()
         alias = self._config["alias"]
         done: dict[int, Message] = {}
         for index, message in enumerate(with_text):
