@@ -382,6 +382,14 @@ for bad in ([5, 3], [0, 2]):
         result[str(bad)] = "accepted"
     except ValueError:
         result[str(bad)] = "refused"
+# Training data with no Latin letters at all makes no third block (and no error).
+config = {**SentenceTfidf.get_default_config(), "latin_ngrams": [3, 5]}
+component = SentenceTfidf.create(config, storage, Resource("tfidf-chinese"), context)
+chinese = [Message(data={"text": t, "intent": "x"}) for t in ["没解决", "已解决"]]
+data = TrainingData(training_examples=chinese)
+tokenizer.process_training_data(data)
+component.train(data)
+result["chinese_only_blocks"] = sorted(component._vectorizers)
 result["read"] = latin("I'm NOT satisfied, 没解决 2026!")
 print(json.dumps(result, ensure_ascii=False))
 """
@@ -403,6 +411,7 @@ def test_latin_letters_make_a_block_of_their_own_when_configured() -> None:
     assert on["same_after_loading"] is True
     assert off["same_after_loading"] is True
     assert result["[5, 3]"] == result["[0, 2]"] == "refused"
+    assert result["chinese_only_blocks"] == ["chars", "words"]
     assert result["read"] == "i'm not satisfied "
 
 
