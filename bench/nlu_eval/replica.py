@@ -31,7 +31,7 @@ from sklearn.svm import LinearSVC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.nlu_eval import run as harness
-from rasa_ext.tfidf import reader
+from rasa_ext.tfidf import latin, reader
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -57,6 +57,12 @@ def main() -> int:
         default=6,
         help="digits left out from this length (0: never)",
     )
+    parser.add_argument(
+        "--latin-ngrams",
+        default="3,5",
+        help="config.yml's latin_ngrams as LOW,HIGH (0: no block of Latin letters' n-grams)",
+    )
+    parser.add_argument("--latin-weight", type=float, default=1.0)
     parser.add_argument("--threshold", type=float, default=0.55)
     parser.add_argument("--ambiguity", type=float, default=0.1)
     parser.add_argument("--show", type=int, default=0, help="1: the errors and the 25 weakest labels")
@@ -81,13 +87,22 @@ def main() -> int:
             analyzer=args.analyzer, ngram_range=(1, args.max_ngram), sublinear_tf=True, lowercase=True
         ).fit([read(x) for x in x_train])
 
-        def features(texts: list[str], wv=word_vec, cv=char_vec, r=read) -> sp.csr_matrix:
-            return sp.hstack(
-                [
-                    wv.transform([words(x, r) for x in texts]),
-                    cv.transform([r(x) for x in texts]) * args.chars_weight,
-                ]
-            ).tocsr()
+        # config.yml's `latin_ngrams`: the Latin letters' character n-grams, as a third block
+        latin_vec = None
+        if args.latin_ngrams != "0":
+            low, high = (int(n) for n in args.latin_ngrams.split(","))
+            latin_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True).fit(
+                [latin(x) for x in x_train]
+            )
+
+        def features(texts: list[str], wv=word_vec, cv=char_vec, lv=latin_vec, r=read) -> sp.csr_matrix:
+            blocks = [
+                wv.transform([words(x, r) for x in texts]),
+                cv.transform([r(x) for x in texts]) * args.chars_weight,
+            ]
+            if lv is not None:
+                blocks.append(lv.transform([latin(x) for x in texts]) * args.latin_weight)
+            return sp.hstack(blocks).tocsr()
 
         model = LinearSVC(C=args.C, random_state=42).fit(features(x_train), y_train)
         scores = model.decision_function(features(x_test)) * args.temperature

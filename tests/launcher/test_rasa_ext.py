@@ -343,6 +343,102 @@ def test_traditional_reads_as_simplified_and_long_numbers_as_left_out_when_confi
     assert numbers["read"] == ["先加我QQ   有急", "查询 DT-JF-2026- ", "QQ 2876654301"]
 
 
+LATIN_SCRIPT = r"""
+import json, tempfile
+from pathlib import Path
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa_ext.tfidf import SentenceTfidf, latin
+
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+context = ExecutionContext(GraphSchema({}), "model")
+tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+texts = ["very disappointed", "not satisfied at all", "没解决", "I'm satisfied"]
+result = {}
+for latin_ngrams in ([3, 5], None):
+    config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": True,
+              "latin_ngrams": latin_ngrams, "latin_weight": 1.0}
+    SentenceTfidf.validate_config(config)
+    resource = Resource(f"tfidf-{latin_ngrams}")
+    component = SentenceTfidf.create(config, storage, resource, context)
+    data = TrainingData(training_examples=[Message(data={"text": t, "intent": "x"}) for t in texts])
+    tokenizer.process_training_data(data)
+    component.train(data)
+    trained = component.process_training_data(data)
+    loaded = SentenceTfidf.load(config, storage, resource, context)
+
+    def row(text):
+        message = Message(data={"text": text})
+        tokenizer.process([message])
+        [seen] = loaded.process([message])
+        return [f for f in seen.features if f.type == "sentence"][0].features.tocsr()
+
+    vectorizers = loaded._vectorizers
+    offset = sum(len(vectorizers[k].get_feature_names_out()) for k in ("words", "chars"))
+    grams = list(vectorizers["latin"].get_feature_names_out()) if "latin" in vectorizers else []
+    unseen = row("disappointing")  # a word no example has, whose stem one has
+    result[str(latin_ngrams)] = {
+        "blocks": sorted(vectorizers),
+        "width": row("没解决").shape[1],
+        "shared": sorted(grams[i - offset] for i in unseen.indices if i >= offset),
+        "latin_length": round(float(np.linalg.norm(unseen[0, offset:].toarray())), 6),
+        "chinese_latin_values": int(row("没解决")[:, offset:].nnz),
+        "same_after_loading": bool(abs(trained.training_examples[0].features[-2].features.tocsr()
+                                       - row("very disappointed")).max() < 1e-9),
+    }
+    # A message alone (the shortcut past scikit-learn) gets the row it gets among others.
+    several = [Message(data={"text": t}) for t in ["so disappointing", "没解决 not at ALL", "没解决", "?"]]
+    tokenizer.process(several)
+    batch = [m.features[-2].features.tocsr() for m in loaded.process(several)]
+    alone = [loaded.process([m])[0].features[-2].features.tocsr() for m in several]
+    result[str(latin_ngrams)]["one_by_one"] = all(
+        b.indices.tolist() == a.indices.tolist() and (not b.nnz or abs(b - a).max() < 1e-12)
+        for b, a in zip(batch, alone))
+for bad in ([5, 3], [0, 2]):
+    try:
+        SentenceTfidf.validate_config({**SentenceTfidf.get_default_config(), "latin_ngrams": bad})
+        result[str(bad)] = "accepted"
+    except ValueError:
+        result[str(bad)] = "refused"
+# Training data with no Latin letters at all makes no third block (and no error).
+config = {**SentenceTfidf.get_default_config(), "latin_ngrams": [3, 5]}
+component = SentenceTfidf.create(config, storage, Resource("tfidf-chinese"), context)
+chinese = [Message(data={"text": t, "intent": "x"}) for t in ["没解决", "已解决"]]
+data = TrainingData(training_examples=chinese)
+tokenizer.process_training_data(data)
+component.train(data)
+result["chinese_only_blocks"] = sorted(component._vectorizers)
+result["read"] = latin("I'm NOT satisfied, 没解决 2026!")
+print(json.dumps(result, ensure_ascii=False))
+"""
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_latin_letters_make_a_block_of_their_own_when_configured() -> None:
+    result = in_rasa(LATIN_SCRIPT)
+    on, off = result["[3, 5]"], result["None"]
+    assert on["blocks"] == ["chars", "latin", "words"]
+    assert off["blocks"] == ["chars", "words"]
+    # An English word never seen shares its stem's 3-5-grams with a trained one ...
+    assert {"dis", "disa", "disap", "ppoi", "poin"} <= set(on["shared"])
+    assert on["latin_length"] == 1.0  # the block is of length latin_weight
+    assert off["shared"] == []
+    # ... and a Chinese message has no Latin letters: nothing in the block, only more columns.
+    assert on["chinese_latin_values"] == 0
+    assert on["width"] > off["width"]
+    assert on["same_after_loading"] is True
+    assert off["same_after_loading"] is True
+    assert on["one_by_one"] is True and off["one_by_one"] is True
+    assert result["[5, 3]"] == result["[0, 2]"] == "refused"
+    assert result["chinese_only_blocks"] == ["chars", "words"]
+    assert result["read"] == "i'm not satisfied "
+
+
 LINEAR_SCRIPT = r"""
 import json, tempfile
 from pathlib import Path
