@@ -51,8 +51,8 @@ All change how much work Rasa does, never what it answers.
    values). The server closes the sessions when it stops (rasa_ext/relay_channel.py).
 9. A SQLite tracker store (`make run`'s) opened a new connection for every read and write
    (SQLAlchemy 1.4's NullPool) and synced the file to disk on every commit; Rasa's event loop
-   waited for both on every turn (a save and a read took 24 ms of wall time and 8 of CPU on
-   this machine, against 2 and 1.8 now; bare Rasa waits the same). Its connections are now kept
+   waited for both on every turn (a read and a save took 8–24 ms of wall time and 6–8 ms of CPU
+   on this machine, against 2.0 and 1.9 now; bare Rasa waits the same). Its connections are now kept
    in a pool (as SQLAlchemy 2.0 does for a SQLite file), and the file is written ahead (WAL) and
    synced at checkpoints, as the case store is (bot/db/session.py): a crash of Rasa loses
    nothing committed; only a power cut can lose the last turns. PostgreSQL is untouched.

@@ -130,6 +130,9 @@ class _OneRow:
     message at a time, and the library's checks and sparse steps cost more than the sums."""
 
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        # The sums below are these settings' (the ones `train` fits with).
+        if not (vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"):
+            raise ValueError("the one-row shortcut needs sublinear tf, idf and l2 norm")
         self._analyze = vectorizer.build_analyzer()
         self._vocabulary: dict[str, int] = vectorizer.vocabulary_
         self._idf: np.ndarray = vectorizer.idf_
