@@ -168,7 +168,8 @@ def test_the_gateways_language_and_elder_mode_fill_their_slots_without_an_action
     ]
 
 
-TFIDF_SCRIPT = r"""
+# What the featurizer tests share: imports, a model storage and the jieba tokenizer.
+TFIDF_PREAMBLE = r"""
 import json, tempfile
 from pathlib import Path
 import numpy as np
@@ -178,21 +179,36 @@ from rasa.engine.storage.resource import Resource
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa_ext.tfidf import SentenceTfidf
+from rasa_ext.tfidf import SentenceTfidf, latin, reader
 
 storage = LocalModelStorage(Path(tempfile.mkdtemp()))
 context = ExecutionContext(GraphSchema({}), "model")
 tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
-resource = Resource("sentence_tfidf")
+
+# The training data, as featurized in training, and the featurizer loaded back.
+def train(config, name, texts, intent="x"):
+    resource = Resource(name)
+    component = SentenceTfidf.create(config, storage, resource, context)
+    data = TrainingData(training_examples=[Message(data={"text": t, "intent": intent}) for t in texts])
+    tokenizer.process_training_data(data)
+    component.train(data)
+    return data, component.process_training_data(data), SentenceTfidf.load(config, storage, resource, context)
+
+# The sentence feature `loaded` gives one message.
+def sentence(loaded, text):
+    message = Message(data={"text": text})
+    tokenizer.process([message])
+    [seen] = loaded.process([message])
+    return [f for f in seen.features if f.type == "sentence"][0].features.tocsr()
+"""
+
+TFIDF_SCRIPT = (
+    TFIDF_PREAMBLE
+    + r"""
 config = {"alias": "sentence_tfidf", "max_ngram": 4, "chars_weight": 2.0}
-component = SentenceTfidf.create(config, storage, resource, context)
 texts = ["平台刷单返利", "屏幕共享", "12315是什么电话", "my money is gone", "my phone is broken"]
-examples = [Message(data={"text": t, "intent": "faq"}) for t in texts]
-data = TrainingData(training_examples=examples)
-tokenizer.process_training_data(data)
-component.train(data)
-trained = component.process_training_data(data)
-loaded = SentenceTfidf.load(config, storage, resource, context)
+data, trained, loaded = train(config, "sentence_tfidf", texts, intent="faq")
+examples = data.training_examples
 
 def features(text):
     message = Message(data={"text": text})
@@ -234,6 +250,7 @@ print(json.dumps({
                                    - features("my money is gone")[0]["sentence"]).max() < 1e-9),
 }, ensure_ascii=False))
 """
+)
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
@@ -267,36 +284,15 @@ def test_sentence_tfidf_weighs_rare_words_spans_word_boundaries_and_survives_loa
     assert result["same_after_loading"] is True
 
 
-SIMPLIFIED_SCRIPT = r"""
-import json, tempfile
-from pathlib import Path
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa_ext.tfidf import SentenceTfidf, reader
-
-storage = LocalModelStorage(Path(tempfile.mkdtemp()))
-context = ExecutionContext(GraphSchema({}), "model")
-tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+SIMPLIFIED_SCRIPT = (
+    TFIDF_PREAMBLE
+    + r"""
 texts = ["给我发防骗提醒", "关闭长辈模式", "没解决", "not solved"]
 result = {}
 for simplified in (True, False):
     config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": simplified}
-    resource = Resource(f"tfidf-{simplified}")
-    component = SentenceTfidf.create(config, storage, resource, context)
-    data = TrainingData(training_examples=[Message(data={"text": t, "intent": "x"}) for t in texts])
-    tokenizer.process_training_data(data)
-    component.train(data)
-    loaded = SentenceTfidf.load(config, storage, resource, context)
-
-    def row(text):
-        message = Message(data={"text": text})
-        tokenizer.process([message])
-        [seen] = loaded.process([message])
-        return [f for f in seen.features if f.type == "sentence"][0].features.tocsr()
+    _, _, loaded = train(config, f"tfidf-{simplified}", texts)
+    row = lambda text: sentence(loaded, text)
 
     hant, hans = row("給我發防騙提醒"), row("给我发防骗提醒")
     # The character block (after the words'); jieba may cut the two scripts' words differently.
@@ -308,13 +304,7 @@ for simplified in (True, False):
     }
 # Long numbers: read as left out, in both blocks, when configured; short ones as written.
 config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": True, "long_numbers": 6}
-resource = Resource("tfidf-numbers")
-component = SentenceTfidf.create(config, storage, resource, context)
-data = TrainingData(training_examples=[Message(data={"text": t, "intent": "x"})
-                                       for t in texts + ["绑定码 20481937", "96110打来的"]])
-tokenizer.process_training_data(data)
-component.train(data)
-loaded = SentenceTfidf.load(config, storage, resource, context)
+_, _, loaded = train(config, "tfidf-numbers", texts + ["绑定码 20481937", "96110打来的"])
 same = lambda a, b: bool(abs(row(a) - row(b)).max() < 1e-9)
 read = reader(config)
 result["numbers"] = {
@@ -324,6 +314,7 @@ result["numbers"] = {
 }
 print(json.dumps(result, ensure_ascii=False))
 """
+)
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
@@ -343,40 +334,17 @@ def test_traditional_reads_as_simplified_and_long_numbers_as_left_out_when_confi
     assert numbers["read"] == ["先加我QQ   有急", "查询 DT-JF-2026- ", "QQ 2876654301"]
 
 
-LATIN_SCRIPT = r"""
-import json, tempfile
-from pathlib import Path
-import numpy as np
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
-from rasa.engine.storage.resource import Resource
-from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
-from rasa_ext.tfidf import SentenceTfidf, latin
-
-storage = LocalModelStorage(Path(tempfile.mkdtemp()))
-context = ExecutionContext(GraphSchema({}), "model")
-tokenizer = JiebaTokenizer.create(JiebaTokenizer.get_default_config(), storage, Resource("jieba"), context)
+LATIN_SCRIPT = (
+    TFIDF_PREAMBLE
+    + r"""
 texts = ["very disappointed", "not satisfied at all", "没解决", "I'm satisfied"]
 result = {}
 for latin_ngrams in ([3, 5], None):
     config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": True,
               "latin_ngrams": latin_ngrams, "latin_weight": 1.0}
     SentenceTfidf.validate_config(config)
-    resource = Resource(f"tfidf-{latin_ngrams}")
-    component = SentenceTfidf.create(config, storage, resource, context)
-    data = TrainingData(training_examples=[Message(data={"text": t, "intent": "x"}) for t in texts])
-    tokenizer.process_training_data(data)
-    component.train(data)
-    trained = component.process_training_data(data)
-    loaded = SentenceTfidf.load(config, storage, resource, context)
-
-    def row(text):
-        message = Message(data={"text": text})
-        tokenizer.process([message])
-        [seen] = loaded.process([message])
-        return [f for f in seen.features if f.type == "sentence"][0].features.tocsr()
+    _, trained, loaded = train(config, f"tfidf-{latin_ngrams}", texts)
+    row = lambda text: sentence(loaded, text)
 
     vectorizers = loaded._vectorizers
     offset = sum(len(vectorizers[k].get_feature_names_out()) for k in ("words", "chars"))
@@ -416,6 +384,7 @@ result["chinese_only_blocks"] = sorted(component._vectorizers)
 result["read"] = latin("I'm NOT satisfied, 没解决 2026!")
 print(json.dumps(result, ensure_ascii=False))
 """
+)
 
 
 @pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
