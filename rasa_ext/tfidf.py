@@ -53,11 +53,9 @@ Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 from __future__ import annotations
 
 import copy
-import functools
 import pickle
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,25 +72,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from rasa_ext.t2s import simplified
+
 VECTORIZERS_FILE = "vectorizers.pkl"
-T2S_FILE = Path(__file__).with_name("t2s.tsv")
 NOT_LATIN = re.compile(r"[^a-z']+")
-
-
-@functools.lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
-    """Traditional character (code point) -> Simplified, for str.translate."""
-    table: dict[int, str] = {}
-    for line in T2S_FILE.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            traditional, simplified = line.split("\t")
-            table[ord(traditional)] = simplified
-    return table
-
-
-def simplified(text: str) -> str:
-    """The text with every Traditional character in the table read as its Simplified one."""
-    return text.translate(_t2s_table())
 
 
 def reader(config: dict[str, Any]) -> Callable[[str], str]:
@@ -115,13 +98,57 @@ def latin(text: str) -> str:
     return NOT_LATIN.sub(" ", text.lower())
 
 
-def _words(message: Message, read: Callable[[str], str]) -> list[str]:
-    """The tokenizer's (jieba's) words, lowercased, as `read` reads them."""
-    return [read(token.text.lower()) for token in message.get(TOKENS_NAMES[TEXT]) or []]
+def _words(message: Message) -> list[str]:
+    """The tokenizer's (jieba's) words, lowercased."""
+    return [token.text.lower() for token in message.get(TOKENS_NAMES[TEXT]) or []]
 
 
 def _already_split(words: list[str]) -> list[str]:
     return words  # module level, so that the fitted vectorizer can be pickled
+
+
+def fit_vectorizers(config: dict[str, Any], words: list[list[str]], texts: list[str]) -> dict[str, Any]:
+    """The blocks' vectorizers, fitted on these texts and their lowercased words: the words, the
+    characters, and (`latin_ngrams`, when the texts have Latin letters) the Latin letters."""
+    read = reader(config)
+    chars = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(1, int(config["max_ngram"])), sublinear_tf=True, lowercase=True
+    )
+    vectorizers = {
+        "words": TfidfVectorizer(analyzer=_already_split, sublinear_tf=True).fit(
+            [[read(w) for w in ws] for ws in words]
+        ),
+        "chars": chars.fit([read(t) for t in texts]),
+    }
+    if config.get("latin_ngrams"):
+        low, high = (int(n) for n in config["latin_ngrams"])
+        letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
+        latin_texts = [latin(t) for t in texts]
+        if any(text.strip() for text in latin_texts):  # an empty vocabulary cannot be fitted
+            vectorizers["latin"] = letters.fit(latin_texts)
+    return vectorizers
+
+
+def blocks(
+    config: dict[str, Any], vectorizers: dict[str, Any], words: list[list[str]], texts: list[str]
+) -> list[tuple[str, list[Any], float]]:
+    """Each block's vectorizer name, the texts as it reads them, and its weight."""
+    read = reader(config)
+    found = [
+        ("words", [[read(w) for w in ws] for ws in words], 1.0),
+        ("chars", [read(t) for t in texts], float(config["chars_weight"])),
+    ]
+    if "latin" in vectorizers:
+        found.append(("latin", [latin(t) for t in texts], float(config.get("latin_weight", 1.0))))
+    return found
+
+
+def rows(
+    config: dict[str, Any], vectorizers: dict[str, Any], words: list[list[str]], texts: list[str]
+) -> scipy.sparse.csr_matrix:
+    """The texts' features, one row each, the blocks side by side (scikit-learn's transform)."""
+    found = blocks(config, vectorizers, words, texts)
+    return scipy.sparse.hstack([vectorizers[name].transform(d) * weight for name, d, weight in found]).tocsr()
 
 
 class _OneRow:
@@ -235,63 +262,33 @@ class SentenceTfidf(SparseFeaturizer, GraphComponent):
         messages = [m for m in training_data.training_examples if m.get(TEXT)]
         if not messages:
             return self._resource
-        words = TfidfVectorizer(analyzer=_already_split, sublinear_tf=True)
-        chars = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(1, int(self._config["max_ngram"])),
-            sublinear_tf=True,
-            lowercase=True,
-        )
-        read = reader(self._config)
         self._one_row = None
-        self._vectorizers = {
-            "words": words.fit([_words(m, read) for m in messages]),
-            "chars": chars.fit([read(m.get(TEXT)) for m in messages]),
-        }
-        if self._config.get("latin_ngrams"):
-            low, high = (int(n) for n in self._config["latin_ngrams"])
-            letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
-            texts = [latin(m.get(TEXT)) for m in messages]
-            if any(text.strip() for text in texts):  # an empty vocabulary cannot be fitted
-                self._vectorizers["latin"] = letters.fit(texts)
+        self._vectorizers = fit_vectorizers(
+            self._config, [_words(m) for m in messages], [m.get(TEXT) for m in messages]
+        )
         with self._storage.write_to(self._resource) as directory:
             (directory / VECTORIZERS_FILE).write_bytes(pickle.dumps(self._vectorizers))
         return self._resource
 
-    def _blocks(self, with_text: list[Message]) -> list[tuple[str, list[Any], float]]:
-        """Each block's vectorizer name, the messages as it reads them, and its weight: the
-        words, the characters, and (when trained) the Latin letters."""
-        assert self._vectorizers is not None
-        read = reader(self._config)
-        blocks = [
-            ("words", [_words(m, read) for m in with_text], 1.0),
-            ("chars", [read(m.get(TEXT)) for m in with_text], float(self._config["chars_weight"])),
-        ]
-        if "latin" in self._vectorizers:
-            weight = float(self._config.get("latin_weight", 1.0))
-            blocks.append(("latin", [latin(m.get(TEXT)) for m in with_text], weight))
-        return blocks
-
     def _rows(self, with_text: list[Message]) -> scipy.sparse.csr_matrix:
         """The messages' features, one row each, the blocks side by side."""
         assert self._vectorizers is not None
-        blocks = self._blocks(with_text)
-        if len(with_text) == 1:  # a resident's message: the same row without sklearn's overhead
-            if self._one_row is None:
-                self._one_row = {name: _OneRow(v) for name, v in self._vectorizers.items()}
-            columns, values, width = [], [], 0
-            for name, [document], weight in blocks:
-                block = self._one_row[name]
-                block_columns, block_values = block(document)
-                columns.append(block_columns + width)
-                values.append(block_values * weight)
-                width += block.width
-            row_columns = np.concatenate(columns)
-            pointers = np.array([0, len(row_columns)], dtype=np.int32)
-            return scipy.sparse.csr_matrix((np.concatenate(values), row_columns, pointers), shape=(1, width))
-        return scipy.sparse.hstack(
-            [self._vectorizers[name].transform(documents) * weight for name, documents, weight in blocks]
-        ).tocsr()
+        words, texts = [_words(m) for m in with_text], [m.get(TEXT) for m in with_text]
+        if len(with_text) > 1:
+            return rows(self._config, self._vectorizers, words, texts)
+        # A resident's message: the same row without scikit-learn's per-call overhead.
+        if self._one_row is None:
+            self._one_row = {name: _OneRow(v) for name, v in self._vectorizers.items()}
+        columns, values, width = [], [], 0
+        for name, [document], weight in blocks(self._config, self._vectorizers, words, texts):
+            block = self._one_row[name]
+            block_columns, block_values = block(document)
+            columns.append(block_columns + width)
+            values.append(block_values * weight)
+            width += block.width
+        row_columns = np.concatenate(columns)
+        pointers = np.array([0, len(row_columns)], dtype=np.int32)
+        return scipy.sparse.csr_matrix((np.concatenate(values), row_columns, pointers), shape=(1, width))
 
     def _featurized(self, messages: list[Message]) -> list[Message]:
         """Copies of the messages with the TF-IDF blocks as one sentence feature (one

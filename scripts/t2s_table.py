@@ -3,8 +3,9 @@ conversion (config t2s) changes, one `traditional<TAB>simplified` pair a line.
 
     .venv/bin/python scripts/t2s_table.py
 
-Rasa's venv has no OpenCC (the app's venv has it, for bot/language.py); rasa_ext/tfidf.py reads
-this table to read Traditional as Simplified before it makes its features. Character by
+Rasa's venv has no OpenCC (the app's venv has it, for bot/language.py); rasa_ext/t2s.py reads
+this table for rasa_ext/tfidf.py, which reads Traditional as Simplified before it makes its
+features. Character by
 character, not OpenCC's phrases: the features are characters, character pairs and jieba's words,
 and Traditional to Simplified is almost always one character to one. The table is data derived
 from OpenCC's dictionaries (Apache License 2.0, https://github.com/BYVoid/OpenCC).

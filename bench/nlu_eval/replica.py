@@ -4,9 +4,10 @@
     .venv-rasa/bin/python bench/nlu_eval/replica.py --seeds 42 --show 1     # per-label F1, errors
     DATA_ROOT=/work/main .venv-rasa/bin/python bench/nlu_eval/replica.py    # another checkout's data
 
-The same splits as run.py (its `prepare`), the same features as rasa_ext/tfidf.py (jieba words
-and character n-grams, TF-IDF), the linear SVM of rasa_ext/linear.py with its softmax, and
-FallbackClassifier's threshold and ambiguity rule, in scikit-learn without Rasa: about ten
+The same splits as run.py (its `prepare`), the same features, made by rasa_ext/tfidf.py's own
+`fit_vectorizers` and `rows` (jieba words, character and Latin-letter n-grams, TF-IDF), the
+linear SVM of rasa_ext/linear.py with its softmax, and FallbackClassifier's threshold and
+ambiguity rule, in scikit-learn without Rasa: about ten
 seconds of CPU per split instead of minutes. It is not the measure: on the data of 2026-12-03 it
 read 0.868 intent macro-F1 where run.py (Rasa) read 0.878; compare its numbers with each other,
 and run run.py for the figures in docs/understanding.md.
@@ -19,25 +20,24 @@ import logging
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import jieba
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.svm import LinearSVC
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.nlu_eval import run as harness
-from rasa_ext.tfidf import latin, reader
+from rasa_ext import tfidf
 
 jieba.setLogLevel(logging.WARNING)
 
 
-def words(text: str, read: Callable[[str], str]) -> list[str]:
-    return [read(w.lower()) for w in jieba.lcut(text)]
+def words(texts: list[str]) -> list[list[str]]:
+    """Jieba's words, lowercased (Rasa's JiebaTokenizer cuts the same)."""
+    return [[w.lower() for w in jieba.lcut(text)] for text in texts]
 
 
 def main() -> int:
@@ -47,7 +47,6 @@ def main() -> int:
     parser.add_argument("--chars-weight", type=float, default=2.0)
     parser.add_argument("--max-ngram", type=int, default=2)  # config.yml's
     parser.add_argument("--temperature", type=float, default=6.0)
-    parser.add_argument("--analyzer", default="char_wb")
     parser.add_argument(
         "--no-simplified", dest="simplified", action="store_false", help="keep Traditional characters"
     )
@@ -78,31 +77,20 @@ def main() -> int:
         y_train = [label for label in train for _ in train[label]]
         x_test = [harness.plain(t) for label in test for t in test[label]]
         y_test = [label for label in test for _ in test[label]]
-        # config.yml's `simplified` and `long_numbers`, read as rasa_ext/tfidf.py reads them
-        read = reader({"simplified": args.simplified, "long_numbers": args.long_numbers})
-        word_vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit(
-            [words(x, read) for x in x_train]
-        )
-        char_vec = TfidfVectorizer(
-            analyzer=args.analyzer, ngram_range=(1, args.max_ngram), sublinear_tf=True, lowercase=True
-        ).fit([read(x) for x in x_train])
+        # config.yml's SentenceTfidf settings, fitted and read by rasa_ext/tfidf.py's own functions
+        config = {
+            **tfidf.SentenceTfidf.get_default_config(),
+            "max_ngram": args.max_ngram,
+            "chars_weight": args.chars_weight,
+            "simplified": args.simplified,
+            "long_numbers": args.long_numbers,
+            "latin_ngrams": None if args.latin_ngrams == "0" else args.latin_ngrams.split(","),
+            "latin_weight": args.latin_weight,
+        }
+        vectorizers = tfidf.fit_vectorizers(config, words(x_train), x_train)
 
-        # config.yml's `latin_ngrams`: the Latin letters' character n-grams, as a third block
-        latin_vec = None
-        if args.latin_ngrams != "0":
-            low, high = (int(n) for n in args.latin_ngrams.split(","))
-            latin_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True).fit(
-                [latin(x) for x in x_train]
-            )
-
-        def features(texts: list[str], wv=word_vec, cv=char_vec, lv=latin_vec, r=read) -> sp.csr_matrix:
-            blocks = [
-                wv.transform([words(x, r) for x in texts]),
-                cv.transform([r(x) for x in texts]) * args.chars_weight,
-            ]
-            if lv is not None:
-                blocks.append(lv.transform([latin(x) for x in texts]) * args.latin_weight)
-            return sp.hstack(blocks).tocsr()
+        def features(texts: list[str], v: dict = vectorizers, c: dict = config) -> sp.csr_matrix:
+            return tfidf.rows(c, v, words(texts), texts)
 
         model = LinearSVC(C=args.C, random_state=42).fit(features(x_train), y_train)
         scores = model.decision_function(features(x_test)) * args.temperature

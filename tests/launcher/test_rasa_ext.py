@@ -885,7 +885,7 @@ async def main():
     seen = []
     async def webhook(request):
         seen.append([request.transport.get_extra_info("peername")[1], await request.json(),
-                     request.headers.get("X-Secret")])
+                     request.headers.get("X-Secret"), "邻居" in await request.text()])
         return web.json_response({"events": [], "responses": [{"text": "好"}]})
     app = web.Application()
     app.router.add_post("/webhook", webhook)
@@ -900,9 +900,10 @@ async def main():
     async def three_calls():
         replies = [await endpoint.request(json=body, method="post") for _ in range(3)]
         calls, seen[:] = list(seen), []
-        return {"replies": replies, "ports": len({port for port, _, _ in calls}),
-                "bodies_same": all(got == body for _, got, _ in calls),
-                "headers": [secret for _, _, secret in calls]}
+        return {"replies": replies, "ports": len({port for port, _, _, _ in calls}),
+                "bodies_same": all(got == body for _, got, _, _ in calls),
+                "headers": [secret for _, _, secret, _ in calls],
+                "chinese_as_written": [raw for _, _, _, raw in calls]}
 
     plain = await three_calls()
     from rasa_ext import speedups
@@ -924,6 +925,8 @@ def test_action_calls_share_one_kept_connection_and_send_the_same_json() -> None
     assert fast["replies"] == plain["replies"] == [{"events": [], "responses": [{"text": "好"}]}] * 3
     assert fast["bodies_same"] and plain["bodies_same"]
     assert fast["headers"] == plain["headers"] == ["s3"] * 3
+    # ujson writes the Chinese as UTF-8 (a third of the bytes of Rasa's \uXXXX escapes).
+    assert (plain["chinese_as_written"], fast["chinese_as_written"]) == ([False] * 3, [True] * 3)
     # Rasa opened a connection for every call; now one connection serves all three.
     assert plain["ports"] == 3 and fast["ports"] == 1
     assert found["kept"] == 1 and found["left"] == 0  # closed when the server stops
