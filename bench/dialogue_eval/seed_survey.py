@@ -15,6 +15,7 @@ the dispatcher marks it when it asks, for an evaluation that starts the survey i
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
@@ -82,12 +83,15 @@ def main() -> int:
     from bot.config import load_settings
     from bot.db.session import session_scope
 
+    parser = argparse.ArgumentParser(description="open surveys for the senders read from stdin (JSON)")
+    parser.add_argument("--mark-sent", action="store_true", help="mark them sent (run.py --direct)")
+    args = parser.parse_args()
     wanted: list[dict[str, Any]] = json.loads(sys.stdin.read() or "[]")
     numbers: dict[str, str] = {}
     with session_scope(load_settings()) as session:
         for item in wanted:
             numbers[item["sender"]] = open_survey_for(
-                session, item["sender"], item.get("lang"), mark_sent="--mark-sent" in sys.argv[1:]
+                session, item["sender"], item.get("lang"), mark_sent=args.mark_sent
             )
     print(json.dumps(numbers, ensure_ascii=False))
     return 0
