@@ -350,31 +350,43 @@ class Relay:
         return self.render(raw, channel=channel, sender=sender, language=language)
 
     def _take_pending(self, sender: str) -> tuple[list[dict[str, Any]], Language]:
-        with session_scope(self._settings) as session:
+        # A read first (the page polls every few seconds and nearly always finds nothing); the
+        # write lock only to hand something over.
+        with session_scope(self._settings, read_only=True) as session:
             resident = residents.find_by_channel(session=session, channel="web", external_id=sender)
             if resident is None:
                 return [], lang.DEFAULT
             language = lang.parse(resident.language) or lang.DEFAULT
+            if not outbox.any_for_web(session=session, recipient=sender):
+                return [], language
+        with session_scope(self._settings) as session:
             return outbox.take_for_web(session=session, recipient=sender), language
 
     def _resident(self, inbound: Inbound) -> _Resident:
-        """The resident behind the message; a first-timer has no language yet (the hint decides)."""
-        with session_scope(self._settings) as session:
+        """The resident behind the message; a first-timer has no language yet (the hint decides).
+        A known resident is only read (no write lock); a first-timer is created."""
+        with session_scope(self._settings, read_only=True) as session:
             found = residents.find_by_channel(
                 session=session, channel=inbound.channel, external_id=inbound.sender
             )
-            resident = found or residents.for_channel(
+            if found is not None:
+                offered = (
+                    transcript.last_offered(session=session, resident=found, channel=inbound.channel)
+                    if inbound.text
+                    else []
+                )
+                return _Resident(
+                    id=found.id,
+                    language=lang.parse(found.language),
+                    elder_mode=bool(found.elder_mode),
+                    offered=tuple(offered),
+                )
+        with session_scope(self._settings) as session:
+            # (for_channel reads again: another first message of theirs may have created them.)
+            resident = residents.for_channel(
                 session=session, channel=inbound.channel, external_id=inbound.sender
             )
-            known = lang.parse(resident.language) if found else None
-            offered = (
-                transcript.last_offered(session=session, resident=resident, channel=inbound.channel)
-                if found and inbound.text
-                else []
-            )
-            return _Resident(
-                id=resident.id, language=known, elder_mode=bool(resident.elder_mode), offered=tuple(offered)
-            )
+            return _Resident(id=resident.id, language=None, elder_mode=bool(resident.elder_mode), offered=())
 
     def _record(
         self,

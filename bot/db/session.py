@@ -5,7 +5,9 @@ synchronous=NORMAL, a busy timeout, foreign keys, and `BEGIN IMMEDIATE`: every t
 takes the write lock when it starts, so two transactions never both read and then fail to
 upgrade to writing (which SQLite reports at once as "database is locked", whatever the busy
 timeout). That also serialises case numbering on SQLite; PostgreSQL serialises it with the
-counter row's lock.
+counter row's lock. A `session_scope(read_only=True)` only reads: on SQLite it begins deferred,
+so it neither waits for the write lock nor holds it (WAL lets it read beside the writer), and it
+refuses to write.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from bot.config import Settings
 from bot.district import attach_profile, load_profile
@@ -26,9 +28,16 @@ from bot.district import attach_profile, load_profile
 # Seconds a SQLite writer waits for the lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30
 
+# The execution option that marks a read-only scope's connection (its SQLite BEGIN is deferred).
+READ_ONLY = "shuoshi_read_only"
+
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
-_factories: dict[str, sessionmaker[Session]] = {}
+_factories: dict[tuple[str, bool], sessionmaker[Session]] = {}
+
+
+class ReadOnlySession(RuntimeError):
+    """A read-only scope was asked to write (a bug in the caller, never the resident's doing)."""
 
 
 def get_engine(settings: Settings) -> Engine:
@@ -45,7 +54,8 @@ def dispose_engine(url: str) -> None:
     """Closes the pooled connections of the engine for `url` (tests that drop a database need it)."""
     with _lock:
         engine = _engines.pop(url, None)
-        _factories.pop(url, None)
+        _factories.pop((url, False), None)
+        _factories.pop((url, True), None)
     if engine is not None:
         engine.dispose()
 
@@ -82,33 +92,49 @@ def _create_engine(url: str, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
 
-def _factory(settings: Settings) -> sessionmaker[Session]:
+def _factory(settings: Settings, *, read_only: bool) -> sessionmaker[Session]:
     engine = get_engine(settings)
+    key = (settings.database_url, read_only)
     with _lock:
-        factory = _factories.get(settings.database_url)
+        factory = _factories.get(key)
         if factory is None:
+            bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
             # Objects stay readable after commit: a transport replies with the case it just saved.
-            factory = _factories[settings.database_url] = sessionmaker(engine, expire_on_commit=False)
+            factory = _factories[key] = sessionmaker(bind, expire_on_commit=False)
+            if read_only:
+                event.listen(factory, "before_flush", _refuse_flush)
+                event.listen(factory, "do_orm_execute", _refuse_statement)
         return factory
 
 
+def _refuse_flush(_session: Session, _context: Any, _instances: Any) -> None:
+    raise ReadOnlySession("a read-only session_scope() cannot write; use session_scope(settings)")
+
+
+def _refuse_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlySession("a read-only session_scope() cannot write; use session_scope(settings)")
+
+
 @contextmanager
-def session_scope(settings: Settings) -> Iterator[Session]:
+def session_scope(settings: Settings, *, read_only: bool = False) -> Iterator[Session]:
     """One transaction: commits when the block ends, rolls back if it raises.
 
-    The session carries the district profile, which the services read for time limits, the
-    case-number prefix and the township list.
+    `read_only`: the block only reads (see the module's docstring); a change in it raises
+    ReadOnlySession when it would be written. The session carries the district profile, which
+    the services read for time limits, the case-number prefix and the township list.
     """
-    session = _factory(settings)()
+    session = _factory(settings, read_only=read_only)()
     attach_profile(session, load_profile(settings))
     try:
         yield session
-        session.commit()
+        session.commit()  # (read-only: nothing to write; objects stay readable after it)
     except BaseException:
         session.rollback()
         raise

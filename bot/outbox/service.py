@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import transcript
@@ -78,22 +78,28 @@ def mark_sent(*, session: Session, item: OutboxItem) -> None:
         _to_transcript(session, item, item.body.get("replies") or [])
 
 
+def _due_for_web(session: Session, recipient: str) -> Select[OutboxItem]:
+    return select(OutboxItem).where(
+        OutboxItem.channel == Channel.WEB,
+        OutboxItem.recipient == recipient,
+        OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP]),
+        OutboxItem.due_at <= db_now(session=session),
+    )
+
+
+def any_for_web(*, session: Session, recipient: str) -> bool:
+    """Whether anything is due for this web-chat resident (a read: the page polls every few
+    seconds, and nearly always finds nothing)."""
+    return session.scalar(select(_due_for_web(session, recipient).exists())) or False
+
+
 def take_for_web(*, session: Session, recipient: str) -> list[dict[str, Any]]:
     """The replies waiting for a web-chat resident, oldest first, marked sent as they are handed over.
 
     Items written as replies are handed over once due; items that need Rasa wait for the
     dispatcher to render them first (status awaiting_pickup).
     """
-    items = session.scalars(
-        select(OutboxItem)
-        .where(
-            OutboxItem.channel == Channel.WEB,
-            OutboxItem.recipient == recipient,
-            OutboxItem.status.in_([OutboxStatus.PENDING, OutboxStatus.AWAITING_PICKUP]),
-            OutboxItem.due_at <= db_now(session=session),
-        )
-        .order_by(OutboxItem.due_at, OutboxItem.id)
-    ).all()
+    items = session.scalars(_due_for_web(session, recipient).order_by(OutboxItem.due_at, OutboxItem.id)).all()
     replies: list[dict[str, Any]] = []
     for item in items:
         if item.status is OutboxStatus.PENDING and "replies" not in item.body:

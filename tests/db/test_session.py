@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.db.clock import db_now
-from bot.db.session import get_engine, session_scope
+from bot.db.session import ReadOnlySession, get_engine, session_scope
 from bot.residents.models import Resident
 
 
@@ -42,6 +43,48 @@ def test_objects_stay_readable_after_the_scope_commits(committed: Settings) -> N
 
     assert resident.township == "洛河镇"
     assert resident.id is not None
+
+
+def test_a_read_only_scope_reads_what_was_committed(committed: Settings) -> None:
+    with session_scope(committed) as session:
+        session.add(Resident(township="洛河镇"))
+
+    with session_scope(committed, read_only=True) as session:
+        resident = session.scalar(select(Resident))
+
+    assert resident is not None and resident.township == "洛河镇"  # readable after the scope
+
+
+def test_a_read_only_scope_refuses_to_write_and_stores_nothing(committed: Settings) -> None:
+    with session_scope(committed) as session:
+        session.add(Resident(township="洛河镇"))
+
+    with pytest.raises(ReadOnlySession), session_scope(committed, read_only=True) as session:
+        session.add(Resident())
+        session.flush()
+    with pytest.raises(ReadOnlySession), session_scope(committed, read_only=True) as session:
+        session.execute(update(Resident).values(township="孔店乡"))
+    with pytest.raises(ReadOnlySession), session_scope(committed, read_only=True) as session:
+        session.scalar(select(Resident)).township = "孔店乡"  # type: ignore[union-attr]
+
+    with session_scope(committed) as session:
+        assert session.scalars(select(Resident.township)).all() == ["洛河镇"]
+
+
+def test_a_read_only_scope_does_not_wait_for_a_writer(committed: Settings) -> None:
+    """On SQLite a write scope holds the write lock from its start; a reader beside it reads
+    the last committed state at once instead of waiting out the busy timeout (30 s)."""
+    with session_scope(committed) as writer:
+        writer.add(Resident())
+        writer.flush()  # the writer's transaction is open and holds the lock
+        started = time.monotonic()
+        with session_scope(committed, read_only=True) as reader:
+            seen = reader.scalar(select(func.count(Resident.id)))
+        waited = time.monotonic() - started
+
+    assert seen == 0
+    assert waited < 5
+    assert _residents(committed) == 1
 
 
 def test_one_engine_per_database_url(settings: Settings) -> None:

@@ -176,11 +176,16 @@ async def test_web_chat_messages_wait_for_the_page_and_are_handed_over_once(
     await drain(dispatcher(store, http, RecordingTelegram(), "a"))
     assert statuses(store) == Counter({OutboxStatus.AWAITING_PICKUP: 2})
 
+    with session_scope(store, read_only=True) as session:
+        waiting = outbox.any_for_web(session=session, recipient="5000")
     with session_scope(store) as session:
         first = outbox.take_for_web(session=session, recipient="5000")
         again = outbox.take_for_web(session=session, recipient="5000")
+        left = outbox.any_for_web(session=session, recipient="5000")
+    assert waiting is True
     assert [reply["text"] for reply in first] == ["message 0"]
     assert again == []
+    assert left is False
 
 
 async def test_housekeeping_forgets_old_messages_but_keeps_a_cases_conversation(

@@ -74,7 +74,7 @@ async def require_api_key(request: Request, settings: Settings) -> None:
     digest = hashlib.sha256(key.strip().encode()).hexdigest()
 
     def known() -> bool:
-        with session_scope(settings) as session:
+        with session_scope(settings, read_only=True) as session:
             return api_keys.find(session=session, key=key.strip()) is not None
 
     try:
