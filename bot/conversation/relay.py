@@ -404,7 +404,7 @@ class Relay:
             # Only a detection or a choice changes the language; an action may have set it meanwhile.
             if language is not known.language and (inbound.text is not None or inbound.chosen_language):
                 residents.set_language(session=session, resident=resident, language=language.value)
-            transcript.record(
+            transcript.add(
                 session=session,
                 resident=resident,
                 direction="in",
@@ -413,7 +413,7 @@ class Relay:
                 payload=pressed,
             )
             for reply, buttons in zip(replies, offered, strict=True):
-                transcript.record(
+                transcript.add(
                     session=session,
                     resident=resident,
                     direction="out",

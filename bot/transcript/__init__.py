@@ -31,7 +31,34 @@ def record(
     case: Case | None = None,
     buttons: Sequence[Mapping[str, Any]] | None = None,
 ) -> Message:
-    """Appends one message to the resident's transcript."""
+    """Appends one message to the resident's transcript (written at once: it has its id)."""
+    message = add(
+        session=session,
+        resident=resident,
+        direction=direction,
+        channel=channel,
+        text=text,
+        payload=payload,
+        case=case,
+        buttons=buttons,
+    )
+    session.flush()
+    return message
+
+
+def add(
+    *,
+    session: Session,
+    resident: Resident,
+    direction: Direction | Literal["in", "out"],
+    channel: Channel | str,
+    text: str,
+    payload: str | None = None,
+    case: Case | None = None,
+    buttons: Sequence[Mapping[str, Any]] | None = None,
+) -> Message:
+    """As `record`, written with the transaction's next flush: a turn's messages go in one
+    statement (the relay records every turn this way)."""
     offered = [
         {"title": str(button.get("title") or ""), "payload": str(button["payload"])}
         for button in buttons or []
@@ -47,7 +74,6 @@ def record(
         buttons=offered or None,
     )
     session.add(message)
-    session.flush()
     return message
 
 
