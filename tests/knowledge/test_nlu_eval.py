@@ -32,3 +32,16 @@ def test_a_split_holds_out_a_fifth_of_each_label_and_keeps_small_labels_in_train
     assert set(test["big"]).isdisjoint(train["big"])
     assert "small" not in test and set(train["small"]) == {"s1", "s2", "s3"}
     assert split(examples, 0.2, seed=42) == (train, test)  # the same seed, the same split
+
+
+def test_examples_added_to_one_label_leave_every_other_labels_split_as_it_was() -> None:
+    examples = {label: [f"{label}{i}" for i in range(40)] for label in ("ask", "faq/a", "faq/b")}
+    train, test = split(examples, 0.2, seed=1)
+    grown = {**examples, "ask": examples["ask"] + [f"new{i}" for i in range(15)]}
+    train_after, test_after = split(grown, 0.2, seed=1)
+
+    assert (test_after["faq/a"], test_after["faq/b"]) == (test["faq/a"], test["faq/b"])
+    assert (train_after["faq/a"], train_after["faq/b"]) == (train["faq/a"], train["faq/b"])
+    # within the label that grew, most of what was held out stays held out
+    assert len(set(test_after["ask"]) & set(test["ask"])) >= 6
+    assert split(examples, 0.2, seed=2)[1] != test  # another seed, another split
