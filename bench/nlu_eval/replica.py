@@ -62,6 +62,7 @@ def main() -> int:
         help="config.yml's latin_ngrams as LOW,HIGH (0: no block of Latin letters' n-grams)",
     )
     parser.add_argument("--latin-weight", type=float, default=1.0)
+    parser.add_argument("--pairs-weight", type=float, default=0.5, help="0: no block of neighbouring words")
     parser.add_argument("--threshold", type=float, default=0.55)
     parser.add_argument("--ambiguity", type=float, default=0.1)
     parser.add_argument("--show", type=int, default=0, help="1: the errors and the 25 weakest labels")
@@ -86,6 +87,7 @@ def main() -> int:
             "long_numbers": args.long_numbers,
             "latin_ngrams": None if args.latin_ngrams == "0" else args.latin_ngrams.split(","),
             "latin_weight": args.latin_weight,
+            "pairs_weight": args.pairs_weight,
         }
         vectorizers = tfidf.fit_vectorizers(config, words(x_train), x_train)
 

@@ -408,6 +408,66 @@ def test_latin_letters_make_a_block_of_their_own_when_configured() -> None:
     assert result["read"] == "i'm not satisfied "
 
 
+PAIRS_SCRIPT = (
+    TFIDF_PREAMBLE
+    + r"""
+from rasa_ext.tfidf import pairs
+texts = ["not satisfied at all", "very satisfied", "没解决，还在漏水", "法律援助怎么申请"]
+config = {**SentenceTfidf.get_default_config(), "max_ngram": 2, "simplified": True,
+          "latin_ngrams": [3, 5], "pairs_weight": 0.5}
+SentenceTfidf.validate_config(config)
+_, trained, loaded = train(config, "tfidf-pairs", texts)
+vectorizers = loaded._vectorizers
+offset = sum(len(vectorizers[k].get_feature_names_out()) for k in ("words", "chars"))
+names = list(vectorizers["pairs"].get_feature_names_out())
+width = len(names)
+row = sentence(loaded, "Not satisfied, at ALL")
+block = row[:, offset:offset + width]
+several = [Message(data={"text": t}) for t in ["not satisfied", "法律援助 怎么申请", "没解决", "?"]]
+tokenizer.process(several)
+batch = [m.features[-2].features.tocsr() for m in loaded.process(several)]
+alone = [loaded.process([m])[0].features[-2].features.tocsr() for m in several]
+refused = []
+for bad in (-1, -0.5):
+    try:
+        SentenceTfidf.validate_config({**config, "pairs_weight": bad})
+    except ValueError:
+        refused.append(bad)
+print(json.dumps({
+    "blocks": sorted(vectorizers),
+    "vocabulary": sorted(names),
+    "seen": sorted(names[i - offset] for i in block.indices + offset),
+    "length": round(float(np.linalg.norm(block.toarray())), 6),
+    "one_by_one": all(b.indices.tolist() == a.indices.tolist() and (not b.nnz or abs(b - a).max() < 1e-12)
+                      for b, a in zip(batch, alone)),
+    "same_after_loading": bool(abs(trained.training_examples[0].features[-2].features.tocsr()
+                                   - sentence(loaded, "not satisfied at all")).max() < 1e-9),
+    "refused": refused,
+    "off": sorted(train({**config, "pairs_weight": 0.0}, "tfidf-no-pairs", texts)[2]._vectorizers),
+    "pairs": pairs(["i", " ", "am", "，", "not", "ok", "!", "_"]),
+}, ensure_ascii=False))
+"""
+)
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_neighbouring_words_make_a_block_of_their_own_when_configured() -> None:
+    result = in_rasa(PAIRS_SCRIPT)
+    assert result["blocks"] == ["chars", "latin", "pairs", "words"]
+    assert result["off"] == ["chars", "latin", "words"]
+    # Neighbours across spaces and punctuation, never with them; lowercased like the words.
+    assert {"not satisfied", "satisfied at", "at all", "very satisfied", "没 解决", "还 在"} <= set(
+        result["vocabulary"]
+    )
+    assert not any("，" in name or "  " in name for name in result["vocabulary"])
+    assert result["seen"] == ["at all", "not satisfied", "satisfied at"]
+    assert result["length"] == 0.5  # the block is of length pairs_weight
+    assert result["one_by_one"] is True
+    assert result["same_after_loading"] is True
+    assert result["refused"] == [-1, -0.5]
+    assert result["pairs"] == ["i am", "am not", "not ok"]
+
+
 LINEAR_SCRIPT = r"""
 import json, tempfile
 from pathlib import Path
