@@ -15,6 +15,12 @@ middle of a survey ("how do I get legal aid?"), where the offered intents have a
 probability, keeps its own intent. With no metadata (training, `rasa test`, a bare REST call)
 nothing changes.
 
+Intents listed in `answers_only` answer one question of the assistant's and nothing else (did you
+pay? was it solved? how satisfied?): when buttons were offered and such an intent is not among
+them, the question it answers was not asked now, and it is weighed down by the same factor.
+"还没有" ("not yet") is an example of scam_paid_no ("have you paid them yet?"); after the
+survey's "was it solved?" it is solved_no.
+
 Loaded by Rasa from config.yml; it must import nothing from `bot/`.
 """
 
@@ -54,10 +60,16 @@ class ExpectedIntents(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"prior_weight": 10.0}
+        return {"prior_weight": 10.0, "answers_only": []}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._weight = float(config["prior_weight"])
+        self._answers_only = frozenset(config.get("answers_only") or [])
+
+    def _factor(self, intent: Any, expected: set[str]) -> float:
+        if intent in expected:
+            return self._weight
+        return 1.0 / self._weight if intent in self._answers_only else 1.0
 
     @classmethod
     def create(
@@ -81,7 +93,7 @@ class ExpectedIntents(GraphComponent):
                 {
                     **item,
                     PREDICTED_CONFIDENCE_KEY: float(item.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-                    * (self._weight if item.get(INTENT_NAME_KEY) in expected else 1.0),
+                    * self._factor(item.get(INTENT_NAME_KEY), expected),
                 }
                 for item in ranking
             ]

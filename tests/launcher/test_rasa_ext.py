@@ -569,7 +569,7 @@ from rasa_ext.expected import ExpectedIntents
 from rasa_ext.numbers import NumberMessages
 
 numbers = NumberMessages({**NumberMessages.get_default_config()})
-expected = ExpectedIntents({"prior_weight": 10.0})
+expected = ExpectedIntents({"prior_weight": 10.0, "answers_only": ["scam_paid_no", "solved_no"]})
 
 def classified(text, ranking, metadata=None):
     message = Message(data={"text": text, "metadata": metadata or {}})
@@ -587,6 +587,8 @@ faq_first = [{"name": "faq", "confidence": 0.6}, {"name": "solved_no", "confiden
 question = [{"name": "faq", "confidence": 0.97}, {"name": "solved_no", "confidence": 0.01},
             {"name": "solved_yes", "confidence": 0.01}, {"name": "greet", "confidence": 0.01}]
 survey = {"expected_intents": ["solved_yes", "solved_partly", "solved_no"]}
+not_yet = [{"name": "scam_paid_no", "confidence": 0.92}, {"name": "solved_no", "confidence": 0.07},
+           {"name": "faq", "confidence": 0.01}]
 print(json.dumps({
     "phone": classified("138 1234 5678", faq_first),
     "fullwidth_phone": classified("１３８１２３４５６７８", faq_first),
@@ -611,6 +613,9 @@ print(json.dumps({
         {"expected_intents": ["confirm_delete_my_data", "deny"]},
     ),
     "forged_metadata": classified("没有解决", faq_first, {"expected_intents": "solved_no"}),
+    # "Not yet": an answer to "have you paid them?" first, but the survey asked "was it solved?".
+    "answer_to_another_question": classified("还没有", not_yet, survey),
+    "answer_without_buttons": classified("还没有", not_yet),
 }, ensure_ascii=False))
 """
 
@@ -655,6 +660,12 @@ def test_bare_numbers_and_case_numbers_and_typed_answers_to_offered_buttons_are_
     # Without the gateway's context, or with a malformed one, nothing changes.
     assert result["no_context"]["intent"] == "faq"
     assert result["forged_metadata"]["intent"] == "faq"
+    # An answer to a question not asked now gives way to the buttons that were offered ...
+    assert result["answer_to_another_question"]["intent"] == "solved_no"
+    assert result["answer_to_another_question"]["confidence"] == round(0.07 * 10 / (0.092 + 0.7 + 0.01), 3)
+    # ... and without buttons nothing is weighed.
+    assert result["answer_without_buttons"]["intent"] == "scam_paid_no"
+    assert result["answer_without_buttons"]["confidence"] == 0.92
 
 
 EVENT_TYPES_SCRIPT = r"""
