@@ -135,7 +135,9 @@ def rasa_run_command(
         str(port),
     ]
     if api_token is not None:
-        command += ["--enable-api", "--auth-token", api_token]
+        # One argument with "=": a token that starts with "-" (token_urlsafe makes one in 64) is
+        # otherwise read by Rasa as another option, and Rasa exits at once.
+        command += ["--enable-api", f"--auth-token={api_token}"]
     return command
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.config import Settings
 from bot.launcher.processes import rasa_run_command, rasa_service
+from tests.launcher.test_rasa_ext import RASA_PYTHON, in_rasa
 
 
 def _settings(tmp_path: Path) -> Settings:
@@ -24,7 +27,29 @@ def test_shuoshi_run_starts_rasa_with_the_api_behind_a_token(tmp_path: Path) -> 
         port=settings.rasa.port,
         api_token=settings.secret("rasa_token"),
     )
-    assert command[command.index("--auth-token") - 1] == "--enable-api"
+    token = settings.secret("rasa_token")
+    assert command[command.index(f"--auth-token={token}") - 1] == "--enable-api"
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs the Rasa venv (make setup)")
+def test_rasa_reads_a_token_that_starts_with_a_dash_as_the_token(tmp_path: Path) -> None:
+    command = rasa_run_command(
+        _settings(tmp_path),
+        endpoints="endpoints.yml",
+        credentials="credentials.yml",
+        interface="127.0.0.1",
+        port=5005,
+        api_token="-Xq3_token-that-looks-like-an-option",
+    )
+    script = """
+import json, sys
+from rasa.__main__ import create_argument_parser
+args = create_argument_parser().parse_args(sys.argv[1:])
+print(json.dumps({"token": args.auth_token, "api": args.enable_api, "port": args.port}))
+"""
+    parsed = in_rasa(script, *command[1:])
+
+    assert parsed == {"token": "-Xq3_token-that-looks-like-an-option", "api": True, "port": 5005}
 
 
 def test_a_bare_rasa_has_no_api(tmp_path: Path) -> None:
@@ -36,4 +61,5 @@ def test_a_bare_rasa_has_no_api(tmp_path: Path) -> None:
         port=1,
     )
 
-    assert command[1] == "run" and "--enable-api" not in command and "--auth-token" not in command
+    assert command[1] == "run" and "--enable-api" not in command
+    assert not any(part.startswith("--auth-token") for part in command)
