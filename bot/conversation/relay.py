@@ -404,22 +404,24 @@ class Relay:
             # Only a detection or a choice changes the language; an action may have set it meanwhile.
             if language is not known.language and (inbound.text is not None or inbound.chosen_language):
                 residents.set_language(session=session, resident=resident, language=language.value)
-            transcript.add(
+            transcript.record(
                 session=session,
                 resident=resident,
                 direction="in",
                 channel=inbound.channel,
                 text=inbound.text or "",
                 payload=pressed,
+                flush=False,
             )
             for reply, buttons in zip(replies, offered, strict=True):
-                transcript.add(
+                transcript.record(
                     session=session,
                     resident=resident,
                     direction="out",
                     channel=inbound.channel,
                     text=reply.text,
                     buttons=buttons,
+                    flush=False,
                 )
             erased = resident.erased_at is not None and not any(
                 identity.channel == inbound.channel and identity.external_id == inbound.sender

@@ -30,35 +30,11 @@ def record(
     payload: str | None = None,
     case: Case | None = None,
     buttons: Sequence[Mapping[str, Any]] | None = None,
+    flush: bool = True,
 ) -> Message:
-    """Appends one message to the resident's transcript (written at once: it has its id)."""
-    message = add(
-        session=session,
-        resident=resident,
-        direction=direction,
-        channel=channel,
-        text=text,
-        payload=payload,
-        case=case,
-        buttons=buttons,
-    )
-    session.flush()
-    return message
-
-
-def add(
-    *,
-    session: Session,
-    resident: Resident,
-    direction: Direction | Literal["in", "out"],
-    channel: Channel | str,
-    text: str,
-    payload: str | None = None,
-    case: Case | None = None,
-    buttons: Sequence[Mapping[str, Any]] | None = None,
-) -> Message:
-    """As `record`, written with the transaction's next flush: a turn's messages go in one
-    statement (the relay records every turn this way)."""
+    """Appends one message to the resident's transcript, written at once (it has its id), or with
+    `flush=False` at the transaction's next flush: a turn's messages then go in one statement (the
+    relay records every turn so)."""
     offered = [
         {"title": str(button.get("title") or ""), "payload": str(button["payload"])}
         for button in buttons or []
@@ -74,6 +50,8 @@ def add(
         buttons=offered or None,
     )
     session.add(message)
+    if flush:
+        session.flush()
     return message
 
 

@@ -39,6 +39,27 @@ def test_messages_in_and_out_are_kept_in_order(session: Session, resident: Resid
     ]
 
 
+def test_a_turn_written_in_one_statement_keeps_its_order(session: Session, resident: Resident) -> None:
+    texts = ["楼上天天漏水", "请问发生在哪个镇？", "您也可以直接说“找工作人员”", "好的"]
+    messages = [
+        transcript.record(
+            session=session,
+            resident=resident,
+            direction="in" if n in (0, 3) else "out",
+            channel="telegram",
+            text=text,
+            flush=False,
+        )
+        for n, text in enumerate(texts)
+    ]
+    assert all(message.id is None for message in messages)  # not written yet
+
+    session.flush()
+
+    assert [m.text for m in transcript.for_resident(session=session, resident=resident)] == texts
+    assert [m.id for m in messages] == sorted(m.id for m in messages)
+
+
 def test_a_message_about_a_case_is_linked_to_it(
     session: Session, resident: Resident, make_case: Callable[..., Case]
 ) -> None:
