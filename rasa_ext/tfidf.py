@@ -121,46 +121,59 @@ def pairs(words: list[str]) -> list[str]:
     return [f"{first} {second}" for first, second in pairwise(kept)]
 
 
-def fit_vectorizers(config: dict[str, Any], words: list[list[str]], texts: list[str]) -> dict[str, Any]:
-    """The blocks' vectorizers, fitted on these texts and their lowercased words: the words, the
-    characters, and (`latin_ngrams`, when the texts have Latin letters) the Latin letters."""
+def _documents(config: dict[str, Any], words: list[list[str]], texts: list[str]) -> dict[str, list[Any]]:
+    """Each configured block's name and the texts as it reads them, in the blocks' order: the
+    words, the characters, the neighbouring words (`pairs_weight`), the Latin letters
+    (`latin_ngrams`)."""
     read = reader(config)
-    chars = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(1, int(config["max_ngram"])), sublinear_tf=True, lowercase=True
-    )
-    vectorizers = {
-        "words": TfidfVectorizer(analyzer=_already_split, sublinear_tf=True).fit(
-            [[read(w) for w in ws] for ws in words]
-        ),
-        "chars": chars.fit([read(t) for t in texts]),
-    }
+    read_words = [[read(w) for w in ws] for ws in words]
+    documents: dict[str, list[Any]] = {"words": read_words, "chars": [read(t) for t in texts]}
     if float(config.get("pairs_weight", 0.0)) > 0:
-        vectorizers["pairs"] = TfidfVectorizer(analyzer=_already_split, sublinear_tf=True).fit(
-            [pairs([read(w) for w in ws]) for ws in words]
-        )
+        documents["pairs"] = [pairs(ws) for ws in read_words]
     if config.get("latin_ngrams"):
+        documents["latin"] = [latin(t) for t in texts]
+    return documents
+
+
+def _vectorizer(config: dict[str, Any], name: str) -> TfidfVectorizer:
+    if name == "chars":
+        ngrams = (1, int(config["max_ngram"]))
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=ngrams, sublinear_tf=True, lowercase=True)
+    if name == "latin":
         low, high = (int(n) for n in config["latin_ngrams"])
-        letters = TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
-        latin_texts = [latin(t) for t in texts]
-        if any(text.strip() for text in latin_texts):  # an empty vocabulary cannot be fitted
-            vectorizers["latin"] = letters.fit(latin_texts)
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(low, high), sublinear_tf=True)
+    return TfidfVectorizer(analyzer=_already_split, sublinear_tf=True)  # words, pairs
+
+
+def fit_vectorizers(config: dict[str, Any], words: list[list[str]], texts: list[str]) -> dict[str, Any]:
+    """The blocks' vectorizers, fitted on these texts and their lowercased words. An optional
+    block the texts give nothing to (no Latin letters, no two words) is left out: an empty
+    vocabulary cannot be fitted."""
+    vectorizers = {}
+    for name, documents in _documents(config, words, texts).items():
+        if name in ("pairs", "latin") and not any(
+            doc.strip() if isinstance(doc, str) else doc for doc in documents
+        ):
+            continue
+        vectorizers[name] = _vectorizer(config, name).fit(documents)
     return vectorizers
 
 
 def blocks(
     config: dict[str, Any], vectorizers: dict[str, Any], words: list[list[str]], texts: list[str]
 ) -> list[tuple[str, list[Any], float]]:
-    """Each block's vectorizer name, the texts as it reads them, and its weight."""
-    read = reader(config)
-    found = [
-        ("words", [[read(w) for w in ws] for ws in words], 1.0),
-        ("chars", [read(t) for t in texts], float(config["chars_weight"])),
+    """Each fitted block's vectorizer name, the texts as it reads them, and its weight."""
+    weights = {
+        "words": 1.0,
+        "chars": float(config["chars_weight"]),
+        "pairs": float(config.get("pairs_weight", 0.0)),
+        "latin": float(config.get("latin_weight", 1.0)),
+    }
+    return [
+        (name, documents, weights[name])
+        for name, documents in _documents(config, words, texts).items()
+        if name in vectorizers
     ]
-    if "pairs" in vectorizers:
-        found.append(("pairs", [pairs([read(w) for w in ws]) for ws in words], float(config["pairs_weight"])))
-    if "latin" in vectorizers:
-        found.append(("latin", [latin(t) for t in texts], float(config.get("latin_weight", 1.0))))
-    return found
 
 
 def rows(

@@ -444,6 +444,8 @@ print(json.dumps({
                                    - sentence(loaded, "not satisfied at all")).max() < 1e-9),
     "refused": refused,
     "off": sorted(train({**config, "pairs_weight": 0.0}, "tfidf-no-pairs", texts)[2]._vectorizers),
+    # Training messages of one word each give no pairs: no block (an empty one cannot be fitted).
+    "one_word_each": sorted(train(config, "tfidf-one-word", ["谢谢", "hello", "再见"])[2]._vectorizers),
     "pairs": pairs(["i", " ", "am", "，", "not", "ok", "!", "_"]),
 }, ensure_ascii=False))
 """
@@ -455,6 +457,7 @@ def test_neighbouring_words_make_a_block_of_their_own_when_configured() -> None:
     result = in_rasa(PAIRS_SCRIPT)
     assert result["blocks"] == ["chars", "latin", "pairs", "words"]
     assert result["off"] == ["chars", "latin", "words"]
+    assert result["one_word_each"] == ["chars", "latin", "words"]
     # Neighbours across spaces and punctuation, never with them; lowercased like the words.
     assert {"not satisfied", "satisfied at", "at all", "very satisfied", "没 解决", "还 在"} <= set(
         result["vocabulary"]
